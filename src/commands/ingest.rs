@@ -1,0 +1,24 @@
+use std::path::{Path, PathBuf};
+
+use crate::error::{Outcome, Result};
+use crate::ingest;
+use crate::output::{self, OutputFile};
+
+/// `canvass ingest SURVEY FILE... --out DIR`: responses.csv and rejects.csv.
+pub fn run(arg: &str, files: &[PathBuf], out: &Path) -> Result<Outcome> {
+    let loaded = super::load_survey(arg)?;
+    let ingested = ingest::ingest(&loaded.survey, files)?;
+    super::print_ingest_summary(&ingested);
+    output::write_all(
+        out,
+        &[
+            OutputFile::new(
+                "responses.csv",
+                ingested.responses.to_canonical_csv(&loaded.survey)?,
+            ),
+            OutputFile::new("rejects.csv", ingested.rejects.to_csv()),
+        ],
+    )?;
+    eprintln!("wrote {0}/responses.csv and {0}/rejects.csv", out.display());
+    Ok(super::ingest_outcome(&ingested))
+}

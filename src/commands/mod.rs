@@ -1,0 +1,130 @@
+//! One function per command, each calling the stages in order. `main.rs` parses the
+//! arguments, calls [`dispatch`], prints any error once, and exits with its code.
+
+mod check;
+mod form;
+mod ingest;
+mod report;
+mod run;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use crate::cli::{Cli, Command};
+use crate::diagnostic::Report;
+use crate::error::{Error, Outcome, Result};
+use crate::ingest::Ingested;
+use crate::survey::{self, Loaded};
+
+/// Runs the command the arguments name.
+pub fn dispatch(cli: Cli) -> Result<Outcome> {
+    match cli.command {
+        Command::Check { survey, warnings } => check::run(&survey.survey, warnings.deny_warnings),
+        Command::Form {
+            survey,
+            format,
+            out,
+        } => form::run(&survey.survey, format, out.as_deref()),
+        Command::Ingest { survey, files, out } => ingest::run(&survey.survey, &files, &out),
+        Command::Report { survey, files, out } => report::run(&survey.survey, &files, &out),
+        Command::Run {
+            survey,
+            surveys,
+            data,
+            out,
+            warnings,
+        } => run::run(run::Paths {
+            id: &survey,
+            surveys: &surveys,
+            data: &data,
+            out: out.as_deref(),
+            deny_warnings: warnings.deny_warnings,
+        }),
+    }
+}
+
+/// Prints an error for a person: definition errors with their source lines (in colour
+/// on a terminal), anything else on one line.
+pub fn print_error(error: &Error) {
+    let mut stderr = std::io::stderr().lock();
+    let text = match error {
+        Error::Definition(report) => report.render(std::io::stderr().is_terminal()),
+        other => format!("error: {other}\n"),
+    };
+    let _ = stderr.write_all(text.as_bytes());
+}
+
+/// A survey argument is a file path, or the id of a survey in `surveys/`.
+fn survey_path(arg: &str) -> PathBuf {
+    let path = PathBuf::from(arg);
+    let in_surveys = Path::new("surveys").join(format!("{arg}.toml"));
+    if !path.exists() && !arg.ends_with(".toml") && in_surveys.exists() {
+        in_surveys
+    } else {
+        path
+    }
+}
+
+/// Loads a survey and prints its warnings.
+fn load_survey(arg: &str) -> Result<Loaded> {
+    let loaded = survey::load(&survey_path(arg))?;
+    print_warnings(&loaded.report);
+    Ok(loaded)
+}
+
+fn print_warnings(report: &Report) {
+    if !report.diagnostics.is_empty() {
+        eprint!("{}", report.render(std::io::stderr().is_terminal()));
+    }
+}
+
+/// How many problems to print before pointing to rejects.csv.
+const PRINTED_PROBLEMS: usize = 20;
+
+/// Prints the problems (the first few) and the counts, which must add up.
+fn print_ingest_summary(ingested: &Ingested) {
+    let problems = &ingested.rejects.problems;
+    for problem in problems.iter().take(PRINTED_PROBLEMS) {
+        eprintln!("{problem}");
+    }
+    if problems.len() > PRINTED_PROBLEMS {
+        eprintln!(
+            "… and {} more problems: see rejects.csv",
+            problems.len() - PRINTED_PROBLEMS
+        );
+    }
+    if ingested.files.len() > 1 {
+        for f in &ingested.files {
+            let c = f.counts;
+            eprintln!(
+                "{}: read {} rows: {} accepted, {} rejected",
+                f.file, c.rows_read, c.accepted, c.rejected
+            );
+        }
+    }
+    let t = ingested.totals();
+    eprintln!(
+        "read {} rows: {} accepted, {} rejected",
+        t.rows_read, t.accepted, t.rejected
+    );
+}
+
+fn ingest_outcome(ingested: &Ingested) -> Outcome {
+    if ingested.rejects.has_problems() {
+        Outcome::InputProblems
+    } else {
+        Outcome::Clean
+    }
+}
+
+/// Writes to standard output; a closed pipe (`canvass form x | head`) is a normal end.
+fn write_stdout(bytes: &[u8]) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Write {
+            path: PathBuf::from("<stdout>"),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}

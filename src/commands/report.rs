@@ -1,0 +1,43 @@
+use std::path::{Path, PathBuf};
+
+use crate::error::{Outcome, Result};
+use crate::output::{self, OutputFile};
+use crate::report::{DataQuality, Inputs};
+use crate::survey::Survey;
+use crate::{analyze, chart, ingest, report};
+
+/// `canvass report SURVEY FILE... --out DIR`.
+pub fn run(arg: &str, files: &[PathBuf], out: &Path) -> Result<Outcome> {
+    let loaded = super::load_survey(arg)?;
+    let (outcome, written) = build(&loaded.survey, files, Vec::new())?;
+    output::write_all(out, &written)?;
+    eprintln!(
+        "wrote the report to {}/ ({} files; open index.html)",
+        out.display(),
+        written.len()
+    );
+    Ok(outcome)
+}
+
+/// Ingest → analyze → chart → report; `extra` files (e.g. forms) are added to the set.
+pub(super) fn build(
+    survey: &Survey,
+    files: &[PathBuf],
+    extra: Vec<OutputFile>,
+) -> Result<(Outcome, Vec<OutputFile>)> {
+    let ingested = ingest::ingest(survey, files)?;
+    super::print_ingest_summary(&ingested);
+    let aggregates = analyze::analyze(survey, &ingested.responses)?;
+    let charts = chart::render_all(&aggregates)?;
+    let mut written = report::render(Inputs {
+        survey,
+        aggregates: &aggregates,
+        charts: &charts,
+        quality: DataQuality {
+            files: &ingested.files,
+            rejects: &ingested.rejects,
+        },
+    });
+    written.extend(extra);
+    Ok((super::ingest_outcome(&ingested), written))
+}

@@ -1,0 +1,168 @@
+//! Escaping for every place canvass writes text a person reads. HTML goes through maud,
+//! which escapes every interpolated value; these cover Markdown and CSV.
+
+use std::borrow::Cow;
+
+/// Text for Markdown inline content (paragraphs, list items, table cells): every character
+/// that could start markup is backslash-escaped, raw HTML is disarmed, and line breaks
+/// become spaces so that a cell or list item cannot end early.
+pub fn markdown(text: &str) -> String {
+    let text = text.trim();
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    escape_block_start(out)
+}
+
+/// Characters that begin a block (heading, list, quote, rule) only matter at the start.
+fn escape_block_start(text: String) -> String {
+    let digits = text.chars().take_while(char::is_ascii_digit).count();
+    let after_digits = text[digits..].chars().next();
+    let starts_block = match text.chars().next() {
+        Some('#' | '-' | '+' | '=' | '>') => true,
+        Some(c) if c.is_ascii_digit() => matches!(after_digits, Some('.' | ')')),
+        _ => false,
+    };
+    if !starts_block {
+        return text;
+    }
+    if digits > 0 {
+        // "1. text" would become a list item: escape the dot, not the digit.
+        format!("{}\\{}", &text[..digits], &text[digits..])
+    } else {
+        format!("\\{text}")
+    }
+}
+
+/// Text for XML or HTML content and attribute values (for the few places that write
+/// markup by hand, such as titles added to SVG charts).
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell that a spreadsheet will show as text: a cell that starts like a formula gets
+/// a leading `'`. A cell that already starts with `'` before such a character gets one
+/// more, so that [`restore_csv_cell`] gives back exactly the original.
+pub fn csv_cell(cell: &str) -> Cow<'_, str> {
+    if needs_quote_prefix(cell) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
+/// The inverse of [`csv_cell`], applied when canvass reads its own CSV back.
+pub fn restore_csv_cell(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_quote_prefix(rest) => rest,
+        _ => cell,
+    }
+}
+
+fn needs_quote_prefix(cell: &str) -> bool {
+    let mut chars = cell.chars();
+    match chars.next() {
+        Some(c) if FORMULA_STARTS.contains(&c) => true,
+        // "'=x" must survive a round trip, so it is escaped too.
+        Some('\'') => needs_quote_prefix(chars.as_str()),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn markdown_disarms_markup_and_html() {
+        assert_eq!(
+            markdown("<script>alert(1)</script>"),
+            "\\<script\\>alert(1)\\</script\\>"
+        );
+        assert_eq!(markdown("a | b *c* [d](e)"), "a \\| b \\*c\\* \\[d\\](e)");
+        assert_eq!(markdown("AT&amp;T"), "AT\\&amp;T");
+    }
+
+    #[test]
+    fn markdown_keeps_text_on_one_line_and_escapes_block_starts() {
+        assert_eq!(markdown("one\r\ntwo\nthree"), "one two three");
+        assert_eq!(markdown("# not a heading"), "\\# not a heading");
+        assert_eq!(markdown("- not a list"), "\\- not a list");
+        assert_eq!(markdown("12. not a list"), "12\\. not a list");
+        assert_eq!(markdown("12 monkeys"), "12 monkeys");
+        assert_eq!(markdown("plain, text's fine."), "plain, text's fine.");
+    }
+
+    #[test]
+    fn xml_escapes_markup_and_quotes() {
+        assert_eq!(
+            xml("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+    }
+
+    #[test]
+    fn csv_cells_that_look_like_formulas_are_prefixed() {
+        assert_eq!(csv_cell("=1+2"), "'=1+2");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("-5"), "'-5");
+        assert_eq!(csv_cell("\tx"), "'\tx");
+        assert_eq!(csv_cell("'=x"), "''=x");
+        assert_eq!(csv_cell("it's fine"), "it's fine");
+        assert_eq!(csv_cell(""), "");
+    }
+
+    proptest! {
+        #[test]
+        fn csv_cell_round_trips(cell in ".*") {
+            let written = csv_cell(&cell);
+            prop_assert_eq!(restore_csv_cell(&written), cell.as_str());
+        }
+
+        #[test]
+        fn csv_cell_never_starts_like_a_formula(cell in ".*") {
+            let out = csv_cell(&cell);
+            let first = out.chars().next();
+            prop_assert!(!matches!(first, Some('=' | '+' | '-' | '@' | '\t' | '\r')));
+        }
+
+        #[test]
+        fn markdown_output_has_no_raw_html_or_line_breaks(text in ".*") {
+            let out = markdown(&text);
+            prop_assert!(!out.contains('\n') && !out.contains('\r'));
+            let bytes = out.as_bytes();
+            for (i, b) in bytes.iter().enumerate() {
+                if *b == b'<' {
+                    prop_assert!(i > 0 && bytes[i - 1] == b'\\');
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The front door: parse the arguments, run the command, print any error once, exit with
+//! a code that says what happened (0 ok, 1 input problems, 2 could not run).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use canvass::cli::Cli;
+use canvass::commands;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors; bad arguments are usage errors (2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match commands::dispatch(cli) {
+        Ok(outcome) => ExitCode::from(outcome.exit_code()),
+        Err(error) => {
+            commands::print_error(&error);
+            ExitCode::from(error.exit_code())
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Writing generated files. Every stage that produces files returns them as
+//! [`OutputFile`]s; only this module touches the disk, so how output is written (one
+//! place to make it atomic) is decided once.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// A generated file: where it goes, relative to the output folder, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
+    }
+}
+
+/// Writes each file under `dir`, creating folders as needed. Each file is written to a
+/// temporary name and renamed into place, so a reader never sees half a file.
+pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
+    for file in files {
+        write_file(&dir.join(&file.path), &file.bytes)?;
+    }
+    Ok(())
+}
+
+/// Writes one file through a temporary sibling and a rename.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let write_error = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(write_error)?;
+    }
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(format!(".tmp-{}", std::process::id()));
+    let temp = PathBuf::from(temp);
+    fs::write(&temp, bytes).map_err(write_error)?;
+    fs::rename(&temp, path).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        write_error(e)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_nested_files_and_leaves_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [
+            OutputFile::new("a.txt", "one"),
+            OutputFile::new("charts/b.svg", "<svg/>"),
+        ];
+        write_all(dir.path(), &files).unwrap();
+        assert_eq!(fs::read_to_string(dir.path().join("a.txt")).unwrap(), "one");
+        assert_eq!(
+            fs::read_to_string(dir.path().join("charts/b.svg")).unwrap(),
+            "<svg/>"
+        );
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+    }
+}

@@ -1,0 +1,484 @@
+//! The report's content as one document tree, built once from the aggregates; the HTML
+//! and Markdown writers are walks over it, so both always say the same thing and each
+//! escapes text for where it goes.
+
+use crate::analyze::{
+    ALL, Aggregates, GroupResult, Grouping, OVERALL, POSITION, QuestionResult, SIDE,
+};
+use crate::survey::Direction;
+
+use super::Inputs;
+
+pub struct Document {
+    pub title: String,
+    pub lead: Option<String>,
+    /// One line under the title: who answered.
+    pub summary: String,
+    pub sections: Vec<Section>,
+    pub footer: String,
+}
+
+pub struct Section {
+    /// Anchor id, unique in the document.
+    pub id: String,
+    pub heading: String,
+    pub blocks: Vec<Block>,
+}
+
+pub enum Block {
+    Paragraph(String),
+    /// Term and description pairs.
+    Facts(Vec<(String, String)>),
+    /// A chart, by id (see `chart::Chart::id`).
+    Figure(String),
+    Table(Table),
+    Subheading(String),
+    List(Vec<String>),
+}
+
+pub struct Table {
+    pub caption: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Per column: right-aligned numbers.
+    pub numeric: Vec<bool>,
+}
+
+pub fn document(inputs: Inputs<'_>) -> Document {
+    let a = inputs.aggregates;
+    let mut sections = vec![method(a)];
+    if a.anonymity.all_suppressed {
+        sections.push(Section {
+            id: "results".into(),
+            heading: "Results".into(),
+            blocks: vec![Block::Paragraph(format!(
+                "Results are withheld: {} responded, fewer than the anonymity threshold of {}.",
+                a.panel.answered, a.anonymity.min_group_size
+            ))],
+        });
+    } else {
+        sections.extend(
+            a.questions
+                .iter()
+                .filter(|q| q.kind != "text")
+                .map(|q| question(a, q)),
+        );
+        sections.push(answers_by_position(a));
+    }
+    sections.push(data_quality(inputs));
+    Document {
+        title: a.survey.title.clone(),
+        lead: a.survey.question.clone(),
+        summary: responded(a),
+        sections,
+        footer: format!(
+            "Made with canvass {} from survey “{}”. Aggregates: aggregates.json; rejected input: rejects.csv.",
+            env!("CARGO_PKG_VERSION"),
+            a.survey.id
+        ),
+    }
+}
+
+/// "11 of 22 invited responded (50%)".
+fn responded(a: &Aggregates) -> String {
+    match (a.panel.invited, a.panel.response_rate) {
+        (Some(invited), Some(rate)) => format!(
+            "{} of {invited} invited responded ({}).",
+            a.panel.answered,
+            percent(Some(rate))
+        ),
+        _ => format!("{} responded.", a.panel.answered),
+    }
+}
+
+fn percent(share: Option<f64>) -> String {
+    share.map_or("–".to_string(), |s| format!("{:.0}%", s * 100.0))
+}
+
+fn count_share(count: u64, share: Option<f64>) -> String {
+    match share {
+        Some(_) => format!("{count} ({})", percent(share)),
+        None => count.to_string(),
+    }
+}
+
+fn method(a: &Aggregates) -> Section {
+    let mut facts = Vec::new();
+    if let Some(question) = &a.survey.question {
+        facts.push(("Question".to_string(), question.clone()));
+    }
+    facts.push((
+        "Invited".to_string(),
+        a.panel
+            .invited
+            .map_or("not stated".to_string(), |n| n.to_string()),
+    ));
+    facts.push((
+        "Responded".to_string(),
+        match a.panel.response_rate {
+            Some(rate) => format!(
+                "{} (response rate {})",
+                a.panel.answered,
+                percent(Some(rate))
+            ),
+            None => a.panel.answered.to_string(),
+        },
+    ));
+    facts.push((
+        "Fielded".to_string(),
+        match (&a.panel.first_submitted, &a.panel.last_submitted) {
+            (Some(first), Some(last)) if first == last => first.clone(),
+            (Some(first), Some(last)) => format!("{first} to {last}"),
+            _ => "submission times not recorded".to_string(),
+        },
+    ));
+    facts.push((
+        "Grouped by".to_string(),
+        format!(
+            "position (question “{}”), by level and by side",
+            a.survey.position
+        ),
+    ));
+    facts.push((
+        format!(
+            "Anonymity (groups of at least {})",
+            a.anonymity.min_group_size
+        ),
+        a.anonymity.rule.clone(),
+    ));
+    facts.push(("Shares".to_string(), "Each share is of those in the group who answered the question; every table gives the n behind it.".to_string()));
+    let mut blocks = vec![Block::Facts(facts)];
+    if !a.notes.is_empty() {
+        blocks.push(Block::Subheading("Notes".into()));
+        blocks.push(Block::List(a.notes.clone()));
+    }
+    Section {
+        id: "method".into(),
+        heading: "Method".into(),
+        blocks,
+    }
+}
+
+/// The groups a question is broken down by in its table: all respondents, then the
+/// sides (for multiple choice, where the contrast between camps matters most) or the
+/// position groups.
+fn columns<'a>(a: &'a Aggregates, q: &QuestionResult) -> Vec<(&'a Grouping, usize)> {
+    let mut out = Vec::new();
+    if let Some(overall) = a.grouping(OVERALL) {
+        out.push((overall, 0));
+    }
+    if q.is_position {
+        return out;
+    }
+    let by = if q.kind == "multiple" {
+        a.grouping(SIDE).or_else(|| a.grouping(POSITION))
+    } else {
+        a.grouping(POSITION)
+    };
+    if let Some(grouping) = by {
+        out.extend((0..grouping.groups.len()).map(|i| (grouping, i)));
+    }
+    out
+}
+
+fn question(a: &Aggregates, q: &QuestionResult) -> Section {
+    let mut blocks = vec![Block::Figure(q.id.clone())];
+    if q.is_position {
+        blocks.push(Block::Table(position_table(a, q)));
+        if let Some(sides) = a.grouping(SIDE) {
+            blocks.push(Block::Table(Table {
+                caption: "By side".into(),
+                headers: vec![
+                    "Side".into(),
+                    "Levels".into(),
+                    "Respondents".into(),
+                    "Share".into(),
+                ],
+                rows: sides
+                    .groups
+                    .iter()
+                    .map(|g| {
+                        vec![
+                            g.label.clone(),
+                            level_labels(q, &g.levels),
+                            g.n.to_string(),
+                            percent(g.share),
+                        ]
+                    })
+                    .collect(),
+                numeric: vec![false, false, true, true],
+            }));
+        }
+    } else {
+        let cols = columns(a, q);
+        let results: Vec<Option<&GroupResult>> = cols
+            .iter()
+            .map(|(grouping, i)| q.result(&grouping.id, &grouping.groups[*i].key))
+            .collect();
+        let has_direction = q.choices.iter().any(|c| c.direction.is_some());
+        let mut headers = vec!["Choice".to_string()];
+        if has_direction {
+            headers.push("Argues".into());
+        }
+        headers.extend(cols.iter().zip(&results).map(|((grouping, i), r)| {
+            let label = if grouping.id == OVERALL {
+                "All"
+            } else {
+                grouping.groups[*i].label.as_str()
+            };
+            format!("{label} (n = {})", r.map_or(0, |r| r.answered))
+        }));
+        let rows = q
+            .choices
+            .iter()
+            .enumerate()
+            .map(|(c, choice)| {
+                let mut row = vec![choice.label.clone()];
+                if has_direction {
+                    row.push(
+                        choice
+                            .direction
+                            .map_or(String::new(), |d| d.as_str().to_string()),
+                    );
+                }
+                row.extend(results.iter().map(|r| {
+                    r.map_or("–".into(), |r| {
+                        count_share(r.counts[c].count, r.counts[c].share)
+                    })
+                }));
+                row
+            })
+            .collect();
+        let mut numeric = vec![false; headers.len()];
+        numeric
+            .iter_mut()
+            .skip(if has_direction { 2 } else { 1 })
+            .for_each(|n| *n = true);
+        let caption = format!(
+            "Count (share of those in the group who answered). {}",
+            if q.kind == "multiple" {
+                "Respondents could pick several, so shares add up to more than 100%."
+            } else {
+                ""
+            }
+        );
+        blocks.push(Block::Table(Table {
+            caption: caption.trim().to_string(),
+            headers,
+            rows,
+            numeric,
+        }));
+        if q.kind == "multiple" {
+            blocks.extend(raised_by_group(a, q));
+        }
+    }
+    Section {
+        id: format!("q-{}", q.id),
+        heading: if q.is_position {
+            format!("Where respondents stand: {}", q.text)
+        } else {
+            q.text.clone()
+        },
+        blocks,
+    }
+}
+
+fn level_labels(q: &QuestionResult, codes: &[String]) -> String {
+    codes
+        .iter()
+        .filter_map(|code| {
+            q.choices
+                .iter()
+                .find(|c| &c.code == code)
+                .map(|c| c.label.as_str())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn position_table(a: &Aggregates, q: &QuestionResult) -> Table {
+    let overall = q.result(OVERALL, ALL);
+    let side_label = |side: &Option<String>| {
+        side.as_ref()
+            .and_then(|id| {
+                a.grouping(SIDE)?
+                    .groups
+                    .iter()
+                    .find(|g| g.key.split('+').any(|k| k == id))
+            })
+            .map(|g| g.label.clone())
+            .unwrap_or_default()
+    };
+    Table {
+        caption: format!("All {} respondents", overall.map_or(0, |r| r.n)),
+        headers: vec![
+            "Level".into(),
+            "Side".into(),
+            "Respondents".into(),
+            "Share".into(),
+        ],
+        rows: q
+            .choices
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let count = overall.map(|r| &r.counts[i]);
+                vec![
+                    c.label.clone(),
+                    side_label(&c.side),
+                    count.map_or(0, |c| c.count).to_string(),
+                    percent(count.and_then(|c| c.share)),
+                ]
+            })
+            .collect(),
+        numeric: vec![false, false, true, true],
+    }
+}
+
+/// For each group, the choices its members picked, most picked first: "which
+/// considerations each side raises".
+fn raised_by_group(a: &Aggregates, q: &QuestionResult) -> Vec<Block> {
+    let Some(grouping) = a.grouping(SIDE).or_else(|| a.grouping(POSITION)) else {
+        return Vec::new();
+    };
+    let mut blocks = vec![Block::Subheading(format!(
+        "What each group raised ({})",
+        grouping.label.to_lowercase()
+    ))];
+    for group in &grouping.groups {
+        let Some(result) = q.result(&grouping.id, &group.key) else {
+            continue;
+        };
+        let mut picked: Vec<usize> = (0..q.choices.len())
+            .filter(|&c| result.counts[c].count > 0)
+            .collect();
+        picked.sort_by_key(|&c| (std::cmp::Reverse(result.counts[c].count), c));
+        blocks.push(Block::Paragraph(format!(
+            "{} ({} who answered):",
+            group.label, result.answered
+        )));
+        let items: Vec<String> = picked
+            .iter()
+            .map(|&c| {
+                let argues = match q.choices[c].direction {
+                    Some(Direction::For) => " — argues for",
+                    Some(Direction::Against) => " — argues against",
+                    None => "",
+                };
+                format!(
+                    "{} of {}: {}{argues}",
+                    result.counts[c].count, result.answered, q.choices[c].label
+                )
+            })
+            .collect();
+        blocks.push(if items.is_empty() {
+            Block::Paragraph("None.".into())
+        } else {
+            Block::List(items)
+        });
+    }
+    blocks
+}
+
+fn answers_by_position(a: &Aggregates) -> Section {
+    let text_questions: Vec<&QuestionResult> =
+        a.questions.iter().filter(|q| q.kind == "text").collect();
+    let mut blocks = vec![Block::Paragraph(format!(
+        "Free-text answers, grouped by position. No answer is attributed to a group of fewer than {} respondents; within a group, answers are sorted alphabetically, not listed in the order they came in.",
+        a.anonymity.min_group_size
+    ))];
+    for group in &a.answers_by_position {
+        blocks.push(Block::Subheading(format!(
+            "{} ({} respondents)",
+            group.label, group.n
+        )));
+        if group.respondents.is_empty() {
+            blocks.push(Block::Paragraph(
+                "No free-text answers in this group.".into(),
+            ));
+            continue;
+        }
+        let order = &text_questions;
+        blocks.push(Block::Table(Table {
+            caption: format!(
+                "Answers of the respondents whose position is {}",
+                group.label
+            ),
+            headers: order.iter().map(|q| q.text.clone()).collect(),
+            rows: group
+                .respondents
+                .iter()
+                .map(|r| {
+                    order
+                        .iter()
+                        .map(|q| {
+                            r.texts
+                                .iter()
+                                .find(|t| t.question == q.id)
+                                .map_or(String::new(), |t| t.text.clone())
+                        })
+                        .collect()
+                })
+                .collect(),
+            numeric: vec![false; order.len()],
+        }));
+    }
+    Section {
+        id: "answers".into(),
+        heading: "Answers by position".into(),
+        blocks,
+    }
+}
+
+fn data_quality(inputs: Inputs<'_>) -> Section {
+    let quality = inputs.quality;
+    let mut rows: Vec<Vec<String>> = quality
+        .files
+        .iter()
+        .map(|f| {
+            vec![
+                f.file.clone(),
+                f.counts.rows_read.to_string(),
+                f.counts.accepted.to_string(),
+                f.counts.rejected.to_string(),
+            ]
+        })
+        .collect();
+    let total = quality.files.iter().fold((0, 0, 0), |t, f| {
+        (
+            t.0 + f.counts.rows_read,
+            t.1 + f.counts.accepted,
+            t.2 + f.counts.rejected,
+        )
+    });
+    if quality.files.len() > 1 {
+        rows.push(vec![
+            "All files".into(),
+            total.0.to_string(),
+            total.1.to_string(),
+            total.2.to_string(),
+        ]);
+    }
+    let mut blocks = vec![Block::Table(Table {
+        caption: "Rows read from each input file".into(),
+        headers: vec![
+            "File".into(),
+            "Rows read".into(),
+            "Accepted".into(),
+            "Rejected".into(),
+        ],
+        rows,
+        numeric: vec![false, true, true, true],
+    })];
+    let problems = &quality.rejects.problems;
+    blocks.push(Block::Paragraph(if problems.is_empty() {
+        "No problems were found in the input.".to_string()
+    } else {
+        format!("{} problem(s) were found; each is listed with its file, line and column in rejects.csv.", problems.len())
+    }));
+    Section {
+        id: "data-quality".into(),
+        heading: "Data quality".into(),
+        blocks,
+    }
+}
