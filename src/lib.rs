@@ -51,5 +51,8 @@ pub mod escape;
 /// Writing a set of generated files into an output folder.
 pub mod output;
 
+/// How numbers are written for people (percent, count with share), for charts and reports.
+pub mod numbers;
+
 #[cfg(test)]
 mod testing;

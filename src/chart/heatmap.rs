@@ -10,6 +10,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::theme::{self, Heading, PAD, Theme};
 use super::{Draw, Plan, Planned};
 use crate::analyze::{ALL, Aggregates, GroupResult, OVERALL, POSITION, QuestionResult, SIDE};
+use crate::numbers;
 use crate::survey::Direction;
 
 pub struct Heatmap {
@@ -243,7 +244,7 @@ impl Draw for Heatmap {
                 let text = if *count == 0 {
                     "–".to_string()
                 } else {
-                    theme::count_and_share(*count, *share)
+                    numbers::count_and_share(*count, *share)
                 };
                 let color = if *count == 0 {
                     theme::MUTED

@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::theme::{self, Heading, PAD, Theme};
 use super::{Draw, Plan, Planned};
 use crate::analyze::{ALL, Aggregates, OVERALL, SIDE};
+use crate::numbers;
 
 pub struct PositionChart {
     heading: Heading,
@@ -85,7 +86,7 @@ pub(super) fn plan(a: &Aggregates) -> Option<Planned> {
             .iter()
             .map(|(label, count, share, _)| format!(
                 "{label} {}",
-                theme::count_and_share(*count, *share)
+                numbers::count_and_share(*count, *share)
             ))
             .collect::<Vec<_>>()
             .join(", ")
@@ -163,7 +164,7 @@ impl Draw for PositionChart {
                 ))?;
             }
             area.draw(&Text::new(
-                theme::count_and_share(*count, *share),
+                numbers::count_and_share(*count, *share),
                 (px(end + 6.0), px(middle)),
                 t.text(13.0, false, theme::TEXT, HPos::Left, VPos::Center),
             ))?;
@@ -211,7 +212,7 @@ impl Draw for PositionChart {
             .map(|(label, n, share, color)| {
                 (
                     *color,
-                    format!("{label}: {}", theme::count_and_share(*n, *share)),
+                    format!("{label}: {}", numbers::count_and_share(*n, *share)),
                 )
             })
             .collect();

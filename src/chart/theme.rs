@@ -255,14 +255,6 @@ pub fn wrap(text: &str, size: f64, bold: bool, width: f64, max_lines: usize) -> 
     lines
 }
 
-/// A count with its share, as charts print it: `4 (36%)`.
-pub fn count_and_share(count: u64, share: Option<f64>) -> String {
-    match share {
-        Some(share) => format!("{count} ({:.0}%)", share * 100.0),
-        None => count.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,12 +58,17 @@ pub struct Ingested {
 
 impl Ingested {
     pub fn totals(&self) -> Counts {
-        let mut total = Counts::default();
-        for f in &self.files {
-            total += f.counts;
-        }
-        total
+        total(&self.files)
     }
+}
+
+/// The counts of several files added up.
+pub fn total(files: &[FileCounts]) -> Counts {
+    let mut total = Counts::default();
+    for f in files {
+        total += f.counts;
+    }
+    total
 }
 
 /// Reads the files (in parallel), validates every record against the survey, and keeps

@@ -8,6 +8,8 @@ use crate::analyze::{
 use crate::survey::Direction;
 
 use super::Inputs;
+use crate::ingest::total;
+use crate::numbers::{count_and_share, percent};
 
 pub struct Document {
     pub title: String,
@@ -88,17 +90,6 @@ fn responded(a: &Aggregates) -> String {
             percent(Some(rate))
         ),
         _ => format!("{} responded.", a.panel.answered),
-    }
-}
-
-fn percent(share: Option<f64>) -> String {
-    share.map_or("–".to_string(), |s| format!("{:.0}%", s * 100.0))
-}
-
-fn count_share(count: u64, share: Option<f64>) -> String {
-    match share {
-        Some(_) => format!("{count} ({})", percent(share)),
-        None => count.to_string(),
     }
 }
 
@@ -243,7 +234,7 @@ fn question(a: &Aggregates, q: &QuestionResult) -> Section {
                 }
                 row.extend(results.iter().map(|r| {
                     r.map_or("–".into(), |r| {
-                        count_share(r.counts[c].count, r.counts[c].share)
+                        count_and_share(r.counts[c].count, r.counts[c].share)
                     })
                 }));
                 row
@@ -298,14 +289,10 @@ fn level_labels(q: &QuestionResult, codes: &[String]) -> String {
 
 fn position_table(a: &Aggregates, q: &QuestionResult) -> Table {
     let overall = q.result(OVERALL, ALL);
-    let side_label = |side: &Option<String>| {
-        side.as_ref()
-            .and_then(|id| {
-                a.grouping(SIDE)?
-                    .groups
-                    .iter()
-                    .find(|g| g.key.split('+').any(|k| k == id))
-            })
+    // The side group (possibly merged) whose levels include this level.
+    let side_label = |code: &String| {
+        a.grouping(SIDE)
+            .and_then(|sides| sides.groups.iter().find(|g| g.levels.contains(code)))
             .map(|g| g.label.clone())
             .unwrap_or_default()
     };
@@ -325,7 +312,7 @@ fn position_table(a: &Aggregates, q: &QuestionResult) -> Table {
                 let count = overall.map(|r| &r.counts[i]);
                 vec![
                     c.label.clone(),
-                    side_label(&c.side),
+                    side_label(&c.code),
                     count.map_or(0, |c| c.count).to_string(),
                     percent(count.and_then(|c| c.share)),
                 ]
@@ -444,19 +431,13 @@ fn data_quality(inputs: Inputs<'_>) -> Section {
             ]
         })
         .collect();
-    let total = quality.files.iter().fold((0, 0, 0), |t, f| {
-        (
-            t.0 + f.counts.rows_read,
-            t.1 + f.counts.accepted,
-            t.2 + f.counts.rejected,
-        )
-    });
+    let total = total(quality.files);
     if quality.files.len() > 1 {
         rows.push(vec![
             "All files".into(),
-            total.0.to_string(),
-            total.1.to_string(),
-            total.2.to_string(),
+            total.rows_read.to_string(),
+            total.accepted.to_string(),
+            total.rejected.to_string(),
         ]);
     }
     let mut blocks = vec![Block::Table(Table {
