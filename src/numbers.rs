@@ -27,3 +27,30 @@ mod tests {
         assert_eq!(count_and_share(0, None), "0");
     }
 }
+
+/// A statistic for a table: whole numbers as such, others to two decimals at most
+/// (`30`, `28.5`, `1.33`), `–` when there is none.
+pub fn statistic(value: Option<f64>) -> String {
+    match value {
+        None => "–".to_string(),
+        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
+        Some(v) => {
+            let text = format!("{v:.2}");
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod statistic_tests {
+    use super::*;
+
+    #[test]
+    fn statistics_drop_needless_decimals() {
+        assert_eq!(statistic(Some(30.0)), "30");
+        assert_eq!(statistic(Some(28.5)), "28.5");
+        assert_eq!(statistic(Some(4.0 / 3.0)), "1.33");
+        assert_eq!(statistic(Some(2031.0)), "2031");
+        assert_eq!(statistic(None), "–");
+    }
+}

@@ -96,7 +96,7 @@ fn default_survey_codes_and_labels_match_the_codebook() {
             .iter()
             .map(|c| {
                 let direction = c.direction.map_or("", |d| d.as_str());
-                (c.code.clone(), c.label.clone(), direction.to_string())
+                (c.code.clone(), c.label.to_string(), direction.to_string())
             })
             .collect()
     };

@@ -99,8 +99,13 @@ pub struct QuestionResult {
     pub text: String,
     /// Whether this is the position question (its results are given overall only).
     pub is_position: bool,
-    /// The codes answers are counted in, in survey order (empty for free text).
+    /// The unit of a numeric question (`%` for probabilities).
+    pub unit: Option<String>,
+    /// The codes answers are counted in, in survey order: choices, or scale levels
+    /// (empty for numbers and free text).
     pub choices: Vec<ChoiceInfo>,
+    /// The rows of a matrix question (empty otherwise).
+    pub rows: Vec<ChoiceInfo>,
     /// One result per group of every grouping, in grouping then group order.
     pub results: Vec<GroupResult>,
 }
@@ -112,6 +117,8 @@ pub struct ChoiceInfo {
     pub direction: Option<Direction>,
     /// For levels of a scale with sides: the side the level belongs to.
     pub side: Option<String>,
+    /// For levels of a scale: whether the level is non-substantive ("don't know").
+    pub nonsubstantive: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -126,7 +133,49 @@ pub struct GroupResult {
     pub missing: u64,
     /// One per choice, in choice order. A share is `count / answered` (for multiple
     /// choice: the share of those who answered who ticked it); `null` if none answered.
+    /// Empty for matrix, ranking, numeric and text questions.
     pub counts: Vec<ChoiceCount>,
+    /// Matrix: one per row, each with its counts over the scale's levels.
+    pub rows: Vec<RowResult>,
+    /// Ranking: one per item.
+    pub ranks: Vec<RankResult>,
+    /// Numeric, probability and year questions: the summary of the answers given.
+    pub summary: Option<NumberSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RowResult {
+    pub row: String,
+    pub answered: u64,
+    /// One per scale level; shares are of those who answered this row.
+    pub counts: Vec<ChoiceCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankResult {
+    pub code: String,
+    /// How many of those who answered ranked this item.
+    pub ranked: u64,
+    /// How many ranked it first.
+    pub first: u64,
+    /// `first / answered`.
+    pub first_share: Option<f64>,
+    /// The mean rank among those who ranked it (1 = first).
+    pub mean_rank: Option<f64>,
+}
+
+/// A summary of numeric answers. Quartiles interpolate between order statistics as R's
+/// default (type 7) does; `sd` is the sample standard deviation (`null` below 2 values).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NumberSummary {
+    pub n: u64,
+    pub mean: f64,
+    pub sd: Option<f64>,
+    pub min: f64,
+    pub q1: f64,
+    pub median: f64,
+    pub q3: f64,
+    pub max: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -69,7 +69,9 @@ pub fn partition(scale: &Scale, level_n: &[u64], min: u64) -> Partitions {
                     Vec::new()
                 },
                 merged_labels: if members.len() > 1 || run.len() > 1 {
-                    run.clone().map(|i| scale.levels[i].label.clone()).collect()
+                    run.clone()
+                        .map(|i| scale.levels[i].label.to_string())
+                        .collect()
                 } else {
                     Vec::new()
                 },
@@ -99,7 +101,7 @@ pub fn partition(scale: &Scale, level_n: &[u64], min: u64) -> Partitions {
                         Vec::new()
                     },
                     merged_labels: if members.len() > 1 {
-                        members.iter().map(|s| s.label.clone()).collect()
+                        members.iter().map(|s| s.label.to_string()).collect()
                     } else {
                         Vec::new()
                     },
@@ -143,7 +145,7 @@ fn join<'a>(parts: impl Iterator<Item = &'a str>, separator: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::survey::{Choice, Side};
+    use crate::survey::{Choice, Side, Text};
 
     fn scale(codes: &[&str], sides: &[(&str, Range<usize>)]) -> Scale {
         Scale {
@@ -152,15 +154,17 @@ mod tests {
                 .iter()
                 .map(|c| Choice {
                     code: c.to_string(),
-                    label: c.to_uppercase(),
+                    label: Text::new(c.to_uppercase()),
                     direction: None,
                 })
                 .collect(),
+            ordered: codes.len(),
+            neutral: None,
             sides: sides
                 .iter()
                 .map(|(id, levels)| Side {
                     id: id.to_string(),
-                    label: id.to_uppercase(),
+                    label: Text::new(id.to_uppercase()),
                     levels: levels.clone(),
                 })
                 .collect(),

@@ -4,6 +4,7 @@
 mod aggregates;
 mod counts;
 mod groups;
+mod summary;
 mod texts;
 
 use polars::prelude::*;
@@ -14,7 +15,6 @@ pub use groups::{LevelGroup, Partitions, partition};
 use crate::error::Result;
 use crate::ingest::{Responses, column};
 use crate::survey::{QuestionKind, Survey};
-use counts::QuestionCounts;
 
 /// Grouping ids, as they appear in `aggregates.json`.
 pub const OVERALL: &str = "overall";
@@ -73,9 +73,19 @@ pub fn analyze(survey: &Survey, responses: &Responses) -> Result<Aggregates> {
             QuestionResult {
                 id: question.id.clone(),
                 kind: question.kind.name().to_string(),
-                text: question.text.clone(),
+                text: question.text.to_string(),
                 is_position,
+                unit: match &question.kind {
+                    QuestionKind::Numeric { unit, .. } => unit.as_ref().map(ToString::to_string),
+                    QuestionKind::Probability => Some("%".to_string()),
+                    _ => None,
+                },
                 choices: choice_info(question),
+                rows: question
+                    .rows()
+                    .iter()
+                    .map(|r| plain_choice(r, None, false))
+                    .collect(),
                 results,
             }
         })
@@ -113,8 +123,8 @@ pub fn analyze(survey: &Survey, responses: &Responses) -> Result<Aggregates> {
         schema_version: SCHEMA_VERSION,
         survey: SurveyInfo {
             id: survey.id.clone(),
-            title: survey.title.clone(),
-            question: survey.question.clone(),
+            title: survey.title.to_string(),
+            question: survey.question.as_ref().map(ToString::to_string),
             language: survey.language.clone(),
             position: survey.position_question().id.clone(),
         },
@@ -160,52 +170,82 @@ fn group_result(
     question: &crate::survey::Question,
     q: usize,
 ) -> GroupResult {
-    let mut sum = QuestionCounts {
-        answered: 0,
-        choices: vec![0; question.choices().len()],
-    };
-    for level in &levels[group.levels.clone()] {
+    let mut sum = levels[group.levels.start].questions[q].clone();
+    for level in &levels[group.levels.start + 1..group.levels.end] {
         sum.add(&level.questions[q]);
     }
-    let counts = question
-        .choices()
-        .iter()
-        .zip(&sum.choices)
-        .map(|(choice, &count)| ChoiceCount {
-            code: choice.code.clone(),
-            count,
-            share: (sum.answered > 0).then(|| count as f64 / sum.answered as f64),
-        })
-        .collect();
+    let codes = question.choices();
+    let share = |count: u64, of: u64| (of > 0).then(|| count as f64 / of as f64);
+    let counted = |counts: &[u64], of: u64| -> Vec<ChoiceCount> {
+        codes
+            .iter()
+            .zip(counts)
+            .map(|(choice, &count)| ChoiceCount {
+                code: choice.code.clone(),
+                count,
+                share: share(count, of),
+            })
+            .collect()
+    };
     GroupResult {
         grouping: grouping.to_string(),
         group: group.key.clone(),
         n: group.n,
         answered: sum.answered,
         missing: group.n - sum.answered,
-        counts,
+        counts: counted(&sum.choices, sum.answered),
+        rows: question
+            .rows()
+            .iter()
+            .zip(&sum.rows)
+            .map(|(row, (answered, counts))| RowResult {
+                row: row.code.clone(),
+                answered: *answered,
+                counts: counted(counts, *answered),
+            })
+            .collect(),
+        ranks: codes
+            .iter()
+            .zip(&sum.ranks)
+            .map(|(choice, &(ranked, first, rank_sum))| RankResult {
+                code: choice.code.clone(),
+                ranked,
+                first,
+                first_share: share(first, sum.answered),
+                mean_rank: (ranked > 0).then(|| rank_sum as f64 / ranked as f64),
+            })
+            .collect(),
+        summary: summary::summarize(&sum.values),
     }
 }
 
 fn choice_info(question: &crate::survey::Question) -> Vec<ChoiceInfo> {
-    let sides = match &question.kind {
-        QuestionKind::Likert { scale } => scale.sides.as_slice(),
-        _ => &[],
-    };
+    let scale = question.scale();
     question
         .choices()
         .iter()
         .enumerate()
-        .map(|(i, c)| ChoiceInfo {
-            code: c.code.clone(),
-            label: c.label.clone(),
-            direction: c.direction,
-            side: sides
-                .iter()
-                .find(|s| s.levels.contains(&i))
-                .map(|s| s.id.clone()),
+        .map(|(i, c)| {
+            let side = scale
+                .and_then(|s| s.sides.iter().find(|side| side.levels.contains(&i)))
+                .map(|s| s.id.clone());
+            plain_choice(c, side, scale.is_some_and(|s| s.is_nonsubstantive(i)))
         })
         .collect()
+}
+
+fn plain_choice(
+    c: &crate::survey::Choice,
+    side: Option<String>,
+    nonsubstantive: bool,
+) -> ChoiceInfo {
+    ChoiceInfo {
+        code: c.code.clone(),
+        label: c.label.to_string(),
+        direction: c.direction,
+        side,
+        nonsubstantive,
+    }
 }
 
 /// Earliest and latest submission time, when responses carry them.
@@ -433,6 +473,81 @@ mod tests {
         assert_eq!(
             a.panel.last_submitted.as_deref(),
             Some("2026-03-02T10:00:00Z")
+        );
+    }
+
+    /// Three respondents answering every kind, counted by hand (see each assertion).
+    #[test]
+    fn every_kind_is_summarised() {
+        let survey = crate::testing::every_kind();
+        let csv = "respondent_id,submitted_at,weight,stance,role,role.other,why,grid.r1,grid.r2,hours,p,when,order,note\n\
+                   1,,1,yes,a,,x;z,agree,dk,40,35.5,2031,z;x,because\n\
+                   2,,1,no,b,,,disagree,agree,,0,2025,,\n\
+                   3,,1,yes,other,me,x,agree,agree,20,50,2040,x;y,so\n";
+        let a = analyze(&survey, &ingest_csv(&survey, csv).responses).unwrap();
+        let overall = |id: &str| {
+            a.question(id)
+                .unwrap()
+                .result(OVERALL, ALL)
+                .unwrap()
+                .clone()
+        };
+
+        // Matrix rows: r1 disagree 1, agree 2; r2 agree 2, don't know 1.
+        let grid = overall("grid");
+        let row = |r: usize| {
+            grid.rows[r]
+                .counts
+                .iter()
+                .map(|c| c.count)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!((row(0), row(1)), (vec![1, 2, 0], vec![0, 2, 1]));
+        assert!(a.question("grid").unwrap().choices[2].nonsubstantive);
+
+        // hours 40 and 20: mean 30, sd √200; p 35.5, 0, 50: median 35.5, mean 28.5.
+        let hours = overall("hours").summary.unwrap();
+        assert_eq!(
+            (hours.n, hours.mean, hours.median, hours.min, hours.max),
+            (2, 30.0, 30.0, 20.0, 40.0)
+        );
+        assert!((hours.sd.unwrap() - 200f64.sqrt()).abs() < 1e-12);
+        let p = overall("p").summary.unwrap();
+        assert_eq!((p.n, p.median, p.mean), (3, 35.5, 28.5));
+        assert_eq!(overall("when").summary.unwrap().median, 2031.0);
+        assert_eq!(a.question("p").unwrap().unit.as_deref(), Some("%"));
+
+        // Rankings z;x and x;y: x ranked twice (ranks 2 and 1), first once, mean 1.5.
+        let order = overall("order");
+        assert_eq!(order.answered, 2);
+        let ranks: Vec<(&str, u64, u64, Option<f64>)> = order
+            .ranks
+            .iter()
+            .map(|r| (r.code.as_str(), r.ranked, r.first, r.mean_rank))
+            .collect();
+        assert_eq!(
+            ranks,
+            vec![
+                ("x", 2, 1, Some(1.5)),
+                ("y", 1, 0, Some(2.0)),
+                ("z", 1, 1, Some(1.0))
+            ]
+        );
+
+        // By position: the two who said yes.
+        let yes = a
+            .question("hours")
+            .unwrap()
+            .result(POSITION, "yes")
+            .unwrap();
+        assert_eq!(
+            (yes.n, yes.answered, yes.summary.as_ref().unwrap().mean),
+            (2, 2, 30.0)
+        );
+        let role = overall("role");
+        assert_eq!(
+            role.counts.iter().map(|c| c.count).collect::<Vec<_>>(),
+            vec![1, 1, 1]
         );
     }
 }

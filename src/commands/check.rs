@@ -1,26 +1,28 @@
 use crate::error::{Outcome, Result};
-use crate::survey::QuestionKind;
 
 /// `canvass check SURVEY`: load and check a definition; summarise it on success.
 pub fn run(arg: &str, deny_warnings: bool) -> Result<Outcome> {
     let loaded = super::load_survey(arg)?;
     let s = &loaded.survey;
     let scale = s.position_scale();
-    let kinds = |name: &str| s.questions.iter().filter(|q| q.kind.name() == name).count();
-    let text = s
-        .questions
+    let kinds: Vec<String> = crate::survey::KINDS
         .iter()
-        .filter(|q| matches!(q.kind, QuestionKind::Text { .. }))
-        .count();
+        .filter_map(|kind| {
+            let n = s
+                .questions
+                .iter()
+                .filter(|q| q.kind.name() == *kind)
+                .count();
+            (n > 0).then(|| format!("{n} {kind}"))
+        })
+        .collect();
     let mut summary = format!(
-        "{}: ok — survey `{}`, {} questions ({} likert, {} single, {} multiple, {} text); position `{}` with {} levels and {} sides; ",
+        "{}: ok — survey `{}`, {} questions ({}) in {} section(s); position `{}` with {} levels and {} sides; ",
         loaded.report.path,
         s.id,
         s.questions.len(),
-        kinds("likert"),
-        kinds("single"),
-        kinds("multiple"),
-        text,
+        kinds.join(", "),
+        s.sections.len(),
         s.position_question().id,
         scale.levels.len(),
         scale.sides.len(),

@@ -4,6 +4,7 @@
 mod csv_template;
 mod html;
 mod markdown;
+mod words;
 
 use crate::output::OutputFile;
 use crate::survey::Survey;
@@ -50,12 +51,49 @@ pub fn all(survey: &Survey) -> Vec<OutputFile> {
 }
 
 /// How a question asks to be answered, in words, for forms and paper.
-fn instruction(question: &crate::survey::Question) -> &'static str {
+fn instruction(question: &crate::survey::Question) -> String {
     use crate::survey::QuestionKind;
-    match question.kind {
-        QuestionKind::Single { .. } | QuestionKind::Likert { .. } => "Pick one.",
-        QuestionKind::Multiple { .. } => "Tick all that apply.",
-        QuestionKind::Text { .. } => "Write your answer.",
+    let range = |lo: Option<f64>, hi: Option<f64>| match (lo, hi) {
+        (Some(lo), Some(hi)) => format!(" from {lo} to {hi}"),
+        (Some(lo), None) => format!(" of at least {lo}"),
+        (None, Some(hi)) => format!(" of at most {hi}"),
+        (None, None) => String::new(),
+    };
+    let (lo, hi) = question.kind.bounds();
+    match &question.kind {
+        QuestionKind::Single { .. } | QuestionKind::Likert { .. } => "Pick one.".to_string(),
+        QuestionKind::Multiple {
+            min_picks,
+            max_picks,
+            ..
+        } => match (min_picks, max_picks) {
+            (Some(lo), Some(hi)) if lo == hi => format!("Tick exactly {lo}."),
+            (Some(lo), Some(hi)) => format!("Tick {lo} to {hi}."),
+            (Some(lo), None) => format!("Tick at least {lo}."),
+            (None, Some(hi)) => format!("Tick up to {hi}."),
+            (None, None) => "Tick all that apply.".to_string(),
+        },
+        QuestionKind::Matrix { .. } => "Pick one answer in each row.".to_string(),
+        QuestionKind::Numeric { integer, .. } => {
+            let what = if *integer {
+                "a whole number"
+            } else {
+                "a number"
+            };
+            format!("Write {what}{}.", range(lo, hi))
+        }
+        QuestionKind::Probability => "Write a probability in percent, from 0 to 100.".to_string(),
+        QuestionKind::Year { .. } => format!("Write a year{}.", range(lo, hi)),
+        QuestionKind::Ranking { top, options } => match top {
+            Some(k) if (*k as usize) < options.choices.len() => {
+                format!(
+                    "Write 1 next to your first choice, 2 next to your second, and so on for your top {k}."
+                )
+            }
+            _ => "Number every item: 1 for your first choice, 2 for your second, and so on."
+                .to_string(),
+        },
+        QuestionKind::Text { .. } => "Write your answer.".to_string(),
     }
 }
 

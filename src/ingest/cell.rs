@@ -4,46 +4,103 @@
 
 use crate::survey::{Question, QuestionKind, did_you_mean};
 
-/// A validated answer to one question.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A validated answer to one question (or one matrix row).
+#[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     /// The cell was empty.
     Missing,
-    /// Index of the chosen code among the question's choices.
+    /// Index of the chosen code among the question's choices (or the scale's levels).
     Choice(u8),
     /// Indices of the ticked codes, ascending, each once.
     Choices(Vec<u8>),
+    /// Indices of the ranked codes, in rank order (first = rank 1).
+    Ranked(Vec<u8>),
+    Number(f64),
     Text(String),
 }
 
-/// Separator of codes in a multiple-choice cell (and of ranked codes, later).
+/// Separator of codes in a multiple-choice or ranking cell.
 pub const CODE_SEPARATOR: char = ';';
 
-/// Reads one cell for `question`; `Err` holds the reason it is refused.
+/// Reads one cell for `question` (for a matrix, one row's cell); `Err` holds the reason
+/// it is refused.
 pub fn parse(question: &Question, cell: &str) -> Result<Answer, String> {
     let cell = cell.trim();
     if cell.is_empty() {
         return Ok(Answer::Missing);
     }
     match &question.kind {
-        QuestionKind::Single { .. } | QuestionKind::Likert { .. } => {
+        QuestionKind::Single { .. } | QuestionKind::Likert { .. } | QuestionKind::Matrix { .. } => {
             code_index(question, cell).map(Answer::Choice)
         }
-        QuestionKind::Multiple { .. } => {
-            let mut picked = Vec::new();
-            for code in cell.split(CODE_SEPARATOR).map(str::trim) {
-                if code.is_empty() {
-                    continue;
-                }
-                picked.push(code_index(question, code)?);
-            }
+        QuestionKind::Multiple {
+            min_picks,
+            max_picks,
+            ..
+        } => {
+            let mut picked = codes(question, cell)?;
             picked.sort_unstable();
             picked.dedup();
+            let n = picked.len() as u32;
+            if min_picks.is_some_and(|min| n < min) || max_picks.is_some_and(|max| n > max) {
+                return Err(format!(
+                    "`{}` has {n} choices ticked; {}",
+                    question.id,
+                    picks_rule(*min_picks, *max_picks)
+                ));
+            }
             Ok(if picked.is_empty() {
                 Answer::Missing
             } else {
                 Answer::Choices(picked)
             })
+        }
+        QuestionKind::Ranking { top, .. } => {
+            let ranked = codes(question, cell)?;
+            let mut seen = ranked.clone();
+            seen.sort_unstable();
+            if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
+                let code = &question.choices()[usize::from(w[0])].code;
+                return Err(format!("`{code}` is ranked twice in `{}`", question.id));
+            }
+            let expected = top.map_or(question.choices().len(), |t| t as usize);
+            if !ranked.is_empty() && ranked.len() != expected {
+                return Err(format!(
+                    "`{}` ranks {} items; it asks for {expected}, best first, joined with `;`",
+                    question.id,
+                    ranked.len()
+                ));
+            }
+            Ok(if ranked.is_empty() {
+                Answer::Missing
+            } else {
+                Answer::Ranked(ranked)
+            })
+        }
+        QuestionKind::Numeric { integer, .. } => {
+            let n = number(question, cell)?;
+            if *integer && n.fract() != 0.0 {
+                return Err(format!(
+                    "`{}` takes a whole number; `{cell}` is not one",
+                    question.id
+                ));
+            }
+            Ok(Answer::Number(n))
+        }
+        QuestionKind::Probability => {
+            // A trailing percent sign is how people write probabilities; it changes nothing.
+            let n = number(question, cell.strip_suffix('%').unwrap_or(cell).trim())?;
+            Ok(Answer::Number(n))
+        }
+        QuestionKind::Year { .. } => {
+            let n = number(question, cell)?;
+            if n.fract() != 0.0 {
+                return Err(format!(
+                    "`{}` takes a year; `{cell}` is not a whole number",
+                    question.id
+                ));
+            }
+            Ok(Answer::Number(n))
         }
         QuestionKind::Text { max_length } => {
             let length = cell.chars().count();
@@ -56,6 +113,53 @@ pub fn parse(question: &Question, cell: &str) -> Result<Answer, String> {
             }
         }
     }
+}
+
+fn picks_rule(min: Option<u32>, max: Option<u32>) -> String {
+    match (min, max) {
+        (Some(lo), Some(hi)) if lo == hi => format!("it asks for exactly {lo}"),
+        (Some(lo), Some(hi)) => format!("it asks for {lo} to {hi}"),
+        (Some(lo), None) => format!("it asks for at least {lo}"),
+        (None, Some(hi)) => format!("it allows at most {hi}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// The codes of a `;`-separated cell, in the order written, blanks skipped.
+fn codes(question: &Question, cell: &str) -> Result<Vec<u8>, String> {
+    cell.split(CODE_SEPARATOR)
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| code_index(question, c))
+        .collect()
+}
+
+/// A number within the question's bounds (a decimal point; no thousands separators).
+fn number(question: &Question, cell: &str) -> Result<f64, String> {
+    let n: f64 = cell
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite())
+        .ok_or_else(|| {
+            format!(
+                "`{cell}` is not a number (`{}` takes a number such as 42 or 3.5)",
+                question.id
+            )
+        })?;
+    let (lo, hi) = question.kind.bounds();
+    if lo.is_some_and(|lo| n < lo) || hi.is_some_and(|hi| n > hi) {
+        let range = match (lo, hi) {
+            (Some(lo), Some(hi)) => format!("from {lo} to {hi}"),
+            (Some(lo), None) => format!("of at least {lo}"),
+            (None, Some(hi)) => format!("of at most {hi}"),
+            (None, None) => String::new(),
+        };
+        return Err(format!(
+            "{n} is out of range for `{}`, which takes numbers {range}",
+            question.id
+        ));
+    }
+    Ok(n)
 }
 
 fn code_index(question: &Question, code: &str) -> Result<u8, String> {
@@ -91,14 +195,14 @@ fn unknown_code(question: &Question, code: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::survey::{Choice, Options, Scale};
+    use crate::survey::{Choice, Options, Scale, Text};
 
     fn choices(codes: &[&str]) -> Vec<Choice> {
         codes
             .iter()
             .map(|c| Choice {
                 code: c.to_string(),
-                label: c.to_uppercase(),
+                label: Text::new(c.to_uppercase()),
                 direction: None,
             })
             .collect()
@@ -107,10 +211,19 @@ mod tests {
     fn question(kind: QuestionKind) -> Question {
         Question {
             id: "q".into(),
-            text: "Q".into(),
+            text: Text::new("Q"),
             help: None,
             required: false,
+            show_if: None,
             kind,
+        }
+    }
+
+    fn options(codes: &[&str]) -> Options {
+        Options {
+            choices: choices(codes),
+            codebook: None,
+            other: false,
         }
     }
 
@@ -120,6 +233,8 @@ mod tests {
             scale: Scale {
                 id: "s".into(),
                 levels: choices(&["lo", "mid", "hi"]),
+                ordered: 3,
+                neutral: None,
                 sides: vec![],
             },
         });
@@ -131,20 +246,16 @@ mod tests {
         );
         assert_eq!(
             parse(&likert, "mdi"),
-            Err(
-                "`mdi` is not a code of `q`; expected one of `lo`, `mid`, `hi` (did you mean `mid`?)"
-                    .into()
-            )
+            Err("`mdi` is not a code of `q`; expected one of `lo`, `mid`, `hi` (did you mean `mid`?)".into())
         );
     }
 
     #[test]
-    fn multiple_cells_split_on_semicolons_and_ignore_blanks() {
+    fn multiple_cells_split_on_semicolons_and_respect_pick_limits() {
         let multiple = question(QuestionKind::Multiple {
-            options: Options {
-                choices: choices(&["a", "b", "c"]),
-                codebook: None,
-            },
+            options: options(&["a", "b", "c"]),
+            min_picks: None,
+            max_picks: Some(2),
         });
         assert_eq!(
             parse(&multiple, "c; a;;a;"),
@@ -155,6 +266,68 @@ mod tests {
             parse(&multiple, "a;z")
                 .unwrap_err()
                 .contains("`z` is not a code")
+        );
+        assert_eq!(
+            parse(&multiple, "a;b;c"),
+            Err("`q` has 3 choices ticked; it allows at most 2".into())
+        );
+    }
+
+    #[test]
+    fn rankings_keep_their_order_and_rank_every_item_once() {
+        let ranking = question(QuestionKind::Ranking {
+            options: options(&["a", "b", "c"]),
+            top: Some(2),
+        });
+        assert_eq!(parse(&ranking, "c;a"), Ok(Answer::Ranked(vec![2, 0])));
+        assert_eq!(
+            parse(&ranking, "c;c"),
+            Err("`c` is ranked twice in `q`".into())
+        );
+        assert_eq!(
+            parse(&ranking, "c"),
+            Err("`q` ranks 1 items; it asks for 2, best first, joined with `;`".into())
+        );
+        let all = question(QuestionKind::Ranking {
+            options: options(&["a", "b"]),
+            top: None,
+        });
+        assert_eq!(parse(&all, "b;a"), Ok(Answer::Ranked(vec![1, 0])));
+    }
+
+    #[test]
+    fn numbers_are_checked_against_kind_and_bounds() {
+        let hours = question(QuestionKind::Numeric {
+            min: Some(0.0),
+            max: Some(80.0),
+            unit: None,
+            integer: true,
+        });
+        assert_eq!(parse(&hours, " 40 "), Ok(Answer::Number(40.0)));
+        assert_eq!(
+            parse(&hours, "40.5"),
+            Err("`q` takes a whole number; `40.5` is not one".into())
+        );
+        assert_eq!(
+            parse(&hours, "81"),
+            Err("81 is out of range for `q`, which takes numbers from 0 to 80".into())
+        );
+        assert_eq!(
+            parse(&hours, "forty"),
+            Err("`forty` is not a number (`q` takes a number such as 42 or 3.5)".into())
+        );
+        assert!(parse(&hours, "NaN").is_err() && parse(&hours, "inf").is_err());
+        let p = question(QuestionKind::Probability);
+        assert_eq!(parse(&p, "35%"), Ok(Answer::Number(35.0)));
+        assert!(parse(&p, "135").unwrap_err().contains("out of range"));
+        let year = question(QuestionKind::Year {
+            min: Some(2025),
+            max: None,
+        });
+        assert_eq!(parse(&year, "2030"), Ok(Answer::Number(2030.0)));
+        assert_eq!(
+            parse(&year, "2030.5"),
+            Err("`q` takes a year; `2030.5` is not a whole number".into())
         );
     }
 
@@ -175,10 +348,7 @@ mod tests {
         let codes: Vec<String> = (0..14).map(|i| format!("c{i}")).collect();
         let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
         let single = question(QuestionKind::Single {
-            options: Options {
-                choices: choices(&refs),
-                codebook: None,
-            },
+            options: options(&refs),
         });
         let reason = parse(&single, "zz").unwrap_err();
         assert!(reason.ends_with("`c9` and 4 more"), "{reason}");

@@ -17,7 +17,7 @@ use serde::Serialize;
 
 pub use cell::{Answer, CODE_SEPARATOR};
 pub use problems::{Effect, Problem, Rejects};
-pub use read::{FileRows, Row, read_bytes};
+pub use read::{Context, FileRows, Row};
 pub use responses::{Responses, column};
 
 use crate::error::Result;
@@ -74,10 +74,10 @@ pub fn total(files: &[FileCounts]) -> Counts {
 /// Reads the files (in parallel), validates every record against the survey, and keeps
 /// the first response of each respondent id.
 pub fn ingest(survey: &Survey, paths: &[PathBuf]) -> Result<Ingested> {
-    let columns = survey.columns();
+    let context = Context::new(survey);
     let read: Vec<FileRows> = paths
         .par_iter()
-        .map(|path| read::read_file(survey, &columns, path))
+        .map(|path| read::read_file(&context, path))
         .collect::<Result<_>>()?;
     let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     merge(survey, &names, read)
@@ -85,10 +85,10 @@ pub fn ingest(survey: &Survey, paths: &[PathBuf]) -> Result<Ingested> {
 
 /// Ingests file contents already in memory (tests, and callers that fetched them).
 pub fn ingest_bytes(survey: &Survey, files: &[(String, Vec<u8>)]) -> Result<Ingested> {
-    let columns = survey.columns();
+    let context = Context::new(survey);
     let read: Vec<FileRows> = files
         .par_iter()
-        .map(|(name, bytes)| read::read_bytes(survey, &columns, name, bytes))
+        .map(|(name, bytes)| read::read_bytes(&context, name, bytes))
         .collect();
     let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     merge(survey, &names, read)

@@ -15,6 +15,9 @@ pub enum Effect {
     RowRejected,
     /// A column's cells were not read (it matches no question).
     ColumnIgnored,
+    /// One cell was not used, the rest of the row was (e.g. an answer to a question
+    /// whose `show_if` does not hold for that respondent).
+    CellDropped,
     /// The file cannot be used as a whole: it is empty, or its header lacks a column every
     /// row needs or names one twice. Its rows (if any) are each rejected too.
     FileRejected,
@@ -27,6 +30,7 @@ impl Effect {
         match self {
             Effect::RowRejected => "row rejected",
             Effect::ColumnIgnored => "column ignored",
+            Effect::CellDropped => "cell dropped",
             Effect::FileRejected => "file rejected",
             Effect::Note => "note",
         }

@@ -1,6 +1,7 @@
 //! Reading one canonical response file: the header is matched against the survey's
 //! columns, then every record becomes a validated [`Row`] or a rejected one.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use chrono::DateTime;
@@ -9,7 +10,7 @@ use super::cell::{self, Answer};
 use super::problems::{Effect, Problem};
 use crate::error::{Error, Result};
 use crate::escape;
-use crate::survey::{CanonicalColumn, Columns, Survey, did_you_mean};
+use crate::survey::{CanonicalColumn, Columns, Given, Survey, Target, did_you_mean};
 
 /// A record that passed every check.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,8 +19,25 @@ pub struct Row {
     pub respondent_id: String,
     /// Milliseconds since the Unix epoch, UTC.
     pub submitted_at: Option<i64>,
-    /// One answer per survey question, in survey order.
-    pub answers: Vec<Answer>,
+    /// The respondent's weight, for weighted surveys.
+    pub weight: Option<f64>,
+    /// Per question, in survey order: its answer, or for a matrix one answer per row.
+    pub answers: Vec<Vec<Answer>>,
+    /// Per question: the text given with its "other" choice.
+    pub others: Vec<Option<String>>,
+}
+
+impl Row {
+    /// The answer at a `show_if` target, as conditions see it.
+    pub fn given(&self, target: Target) -> Given<'_> {
+        match &self.answers[target.question][target.row.unwrap_or(0)] {
+            Answer::Missing => Given::Missing,
+            Answer::Choice(c) => Given::Code(usize::from(*c)),
+            Answer::Choices(cs) | Answer::Ranked(cs) => Given::Codes(cs),
+            Answer::Number(n) => Given::Number(*n),
+            Answer::Text(_) => Given::Text,
+        }
+    }
 }
 
 /// What one file gave: accepted rows, and every problem, each with its line.
@@ -33,6 +51,28 @@ pub struct FileRows {
     pub problems: Vec<Problem>,
 }
 
+/// What reading a file needs from the survey, built once for all files.
+pub struct Context<'a> {
+    pub survey: &'a Survey,
+    pub columns: Columns,
+    /// The panel roster's ids, when the survey has one.
+    pub roster: Option<HashSet<&'a str>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(survey: &'a Survey) -> Context<'a> {
+        Context {
+            survey,
+            columns: survey.columns(),
+            roster: survey
+                .panel
+                .roster
+                .as_ref()
+                .map(|r| r.ids.iter().map(String::as_str).collect()),
+        }
+    }
+}
+
 /// A problem with the header that makes every row of the file unusable.
 struct FatalHeader {
     column: Option<usize>,
@@ -40,21 +80,16 @@ struct FatalHeader {
     reason: String,
 }
 
-pub fn read_file(survey: &Survey, columns: &Columns, path: &Path) -> Result<FileRows> {
+pub fn read_file(context: &Context<'_>, path: &Path) -> Result<FileRows> {
     let bytes = std::fs::read(path).map_err(|source| Error::Read {
         path: path.to_path_buf(),
         source,
     })?;
-    Ok(read_bytes(
-        survey,
-        columns,
-        &path.display().to_string(),
-        &bytes,
-    ))
+    Ok(read_bytes(context, &path.display().to_string(), &bytes))
 }
 
 /// Reads a file's contents; `file` names it in problems.
-pub fn read_bytes(survey: &Survey, columns: &Columns, file: &str, bytes: &[u8]) -> FileRows {
+pub fn read_bytes(context: &Context<'_>, file: &str, bytes: &[u8]) -> FileRows {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -85,21 +120,18 @@ pub fn read_bytes(survey: &Survey, columns: &Columns, file: &str, bytes: &[u8]) 
         None => {
             let reason = format!(
                 "the file is empty; expected a header row: {}",
-                columns.header().join(",")
+                context.columns.header().join(",")
             );
             out.problems.push(problem(1, Effect::FileRejected, reason));
             return out;
         }
     };
     let header_line = header.position().map_or(1, |p| p.line());
-    let (mapping, fatal) = map_header(
-        survey,
-        columns,
-        file,
-        header_line,
-        &header,
-        &mut out.problems,
-    );
+    let (mapping, fatal) = map_header(context, file, header_line, &header, &mut out.problems);
+    let names: Vec<String> = header
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().to_string())
+        .collect();
 
     for record in records {
         let record = match record {
@@ -143,37 +175,39 @@ pub fn read_bytes(survey: &Survey, columns: &Columns, file: &str, bytes: &[u8]) 
             });
             continue;
         }
-        match read_record(survey, &mapping, &record) {
-            Ok(mut row) => {
-                row.line = line;
-                out.rows.push(row);
-            }
-            Err(cell_problems) => {
-                out.rows_rejected += 1;
-                for (column, value, reason) in cell_problems {
-                    out.problems.push(Problem {
-                        column: Some(column + 1),
-                        field: Some(String::from_utf8_lossy(&header[column]).trim().to_string()),
-                        value: Some(value),
-                        ..problem(line, Effect::RowRejected, reason)
-                    });
-                }
-            }
+        let (row, cell_problems) = read_record(context, &mapping, &record);
+        let rejected = cell_problems.iter().any(|p| p.1 == Effect::RowRejected);
+        if rejected {
+            out.rows_rejected += 1;
+        }
+        for (column, effect, value, reason) in cell_problems {
+            out.problems.push(Problem {
+                column: column.map(|c| c + 1),
+                field: column.map(|c| names[c].clone()),
+                value,
+                ..problem(line, effect, reason)
+            });
+        }
+        if !rejected {
+            out.rows.push(Row { line, ..row });
         }
     }
     out
 }
 
+/// A problem in one cell: (0-based column, effect, raw value, reason).
+type Found = (Option<usize>, Effect, Option<String>, String);
+
 /// For each header cell, which canonical column it is (`None`: ignored). Problems with
 /// the header are pushed; one that makes every row unusable is returned.
 fn map_header(
-    survey: &Survey,
-    columns: &Columns,
+    context: &Context<'_>,
     file: &str,
     line: u64,
     header: &csv::ByteRecord,
     problems: &mut Vec<Problem>,
 ) -> (Vec<Option<CanonicalColumn>>, Option<FatalHeader>) {
+    let (survey, columns) = (context.survey, &context.columns);
     let mut mapping = Vec::with_capacity(header.len());
     let mut fatal = None;
     let at = |column: Option<usize>, field: &str, effect: Effect, reason: String| Problem {
@@ -230,7 +264,10 @@ fn map_header(
                 field: name.clone(),
                 reason,
             });
-        } else if matches!(column, CanonicalColumn::Answer(_)) {
+        } else if matches!(
+            column,
+            CanonicalColumn::Answer(_) | CanonicalColumn::Row(..)
+        ) {
             let reason =
                 format!("the header has no `{name}` column; every row is read as not answering it");
             problems.push(at(None, name, Effect::Note, reason));
@@ -239,57 +276,179 @@ fn map_header(
     (mapping, fatal)
 }
 
-/// Validates every cell of a record; `Err` lists each refused cell as
-/// (0-based column, raw value, reason).
+/// Validates every cell of a record, then the answers against `required` and
+/// `show_if`. Returns the row (meaningful only without `RowRejected` problems) and the
+/// problems found.
 fn read_record(
-    survey: &Survey,
+    context: &Context<'_>,
     mapping: &[Option<CanonicalColumn>],
     record: &csv::ByteRecord,
-) -> Result<Row, Vec<(usize, String, String)>> {
+) -> (Row, Vec<Found>) {
+    let survey = context.survey;
     let mut row = Row {
         line: 0,
         respondent_id: String::new(),
         submitted_at: None,
-        answers: vec![Answer::Missing; survey.questions.len()],
+        weight: None,
+        answers: survey
+            .questions
+            .iter()
+            .map(|q| vec![Answer::Missing; q.rows().len().max(1)])
+            .collect(),
+        others: vec![None; survey.questions.len()],
     };
-    let mut problems = Vec::new();
+    // Where each question's cells are, for problems found after reading them, and which
+    // answers were refused (so that a refused required answer is not reported twice).
+    let mut cells_of: Vec<Vec<(usize, String)>> = vec![Vec::new(); survey.questions.len()];
+    let mut refused: Vec<(usize, usize)> = Vec::new();
+    let mut problems: Vec<Found> = Vec::new();
     for (i, (raw, column)) in record.iter().zip(mapping).enumerate() {
         let Some(column) = column else { continue };
         let Ok(text) = std::str::from_utf8(raw) else {
             let value = String::from_utf8_lossy(raw).into_owned();
-            problems.push((i, value, "the cell is not valid UTF-8 text".to_string()));
+            problems.push((
+                Some(i),
+                Effect::RowRejected,
+                Some(value),
+                "the cell is not valid UTF-8 text".into(),
+            ));
             continue;
         };
         let cell = escape::restore_csv_cell(text);
-        let refused = |reason: String| (i, text.to_string(), reason);
+        let mut refuse = |reason: String| {
+            problems.push((Some(i), Effect::RowRejected, Some(text.to_string()), reason))
+        };
         match column {
             CanonicalColumn::RespondentId => {
                 row.respondent_id = cell.trim().to_string();
                 if row.respondent_id.is_empty() {
-                    problems.push(refused("the respondent_id is empty".into()));
+                    refuse("the respondent_id is empty".into());
+                } else if context
+                    .roster
+                    .as_ref()
+                    .is_some_and(|r| !r.contains(row.respondent_id.as_str()))
+                {
+                    refuse(format!(
+                        "respondent `{}` is not on the panel roster",
+                        row.respondent_id
+                    ));
                 }
             }
             CanonicalColumn::SubmittedAt => match parse_timestamp(cell) {
                 Ok(at) => row.submitted_at = at,
-                Err(reason) => problems.push(refused(reason)),
+                Err(reason) => refuse(reason),
             },
-            CanonicalColumn::Answer(q) => {
-                let question = &survey.questions[*q];
-                match cell::parse(question, cell) {
-                    Ok(Answer::Missing) if question.required => problems.push(refused(format!(
-                        "`{}` is required but the cell is empty",
-                        question.id
-                    ))),
-                    Ok(answer) => row.answers[*q] = answer,
-                    Err(reason) => problems.push(refused(reason)),
+            CanonicalColumn::Weight => match cell.trim().parse::<f64>() {
+                Ok(w) if w.is_finite() && w > 0.0 => row.weight = Some(w),
+                _ => refuse(format!(
+                    "the weight `{}` is not a positive number",
+                    cell.trim()
+                )),
+            },
+            CanonicalColumn::Other(q) => {
+                let other = cell.trim();
+                if !other.is_empty() {
+                    row.others[*q] = Some(other.to_string());
+                    cells_of[*q].push((i, text.to_string()));
+                }
+            }
+            CanonicalColumn::Answer(q) | CanonicalColumn::Row(q, _) => {
+                let slot = if let CanonicalColumn::Row(_, r) = column {
+                    *r
+                } else {
+                    0
+                };
+                match cell::parse(&survey.questions[*q], cell) {
+                    Ok(answer) => {
+                        if answer != Answer::Missing {
+                            cells_of[*q].push((i, text.to_string()));
+                        }
+                        row.answers[*q][slot] = answer;
+                    }
+                    Err(reason) => {
+                        refuse(reason);
+                        refused.push((*q, slot));
+                    }
                 }
             }
         }
     }
-    if problems.is_empty() {
-        Ok(row)
-    } else {
-        Err(problems)
+    apply_show_if(
+        context,
+        &mut row,
+        &cells_of,
+        &refused,
+        mapping,
+        &mut problems,
+    );
+    (row, problems)
+}
+
+/// A question whose `show_if` does not hold for this respondent was not asked: any
+/// answer to it is dropped (and said so); one whose condition holds must be answered if
+/// it is required.
+fn apply_show_if(
+    context: &Context<'_>,
+    row: &mut Row,
+    cells_of: &[Vec<(usize, String)>],
+    refused: &[(usize, usize)],
+    mapping: &[Option<CanonicalColumn>],
+    problems: &mut Vec<Found>,
+) {
+    let rejected = problems.iter().any(|p| p.1 == Effect::RowRejected);
+    for (q, question) in context.survey.questions.iter().enumerate() {
+        let shown = question
+            .show_if
+            .as_ref()
+            .is_none_or(|c| c.cond.holds(&|t| row.given(t)));
+        if !shown {
+            // On a row rejected anyway, a note about an unused cell would only be noise.
+            for (column, value) in cells_of[q].iter().filter(|_| !rejected) {
+                let reason = format!(
+                    "`{}` was answered although it is not asked of this respondent (show_if: {}); the answer is not used",
+                    question.id,
+                    question.show_if.as_ref().map_or("", |c| c.source.as_str())
+                );
+                problems.push((
+                    Some(*column),
+                    Effect::CellDropped,
+                    Some(value.clone()),
+                    reason,
+                ));
+            }
+            row.answers[q].iter_mut().for_each(|a| *a = Answer::Missing);
+            row.others[q] = None;
+            continue;
+        }
+        if !question.required {
+            continue;
+        }
+        for (slot, answer) in row.answers[q].iter().enumerate() {
+            if *answer != Answer::Missing || refused.contains(&(q, slot)) {
+                continue;
+            }
+            let wanted = match question.kind {
+                crate::survey::QuestionKind::Matrix { .. } => CanonicalColumn::Row(q, slot),
+                _ => CanonicalColumn::Answer(q),
+            };
+            // A required question always shown has its column (the header check saw to
+            // that); one behind a show_if may lack it, and then the row cannot answer it.
+            let column = mapping.iter().position(|m| *m == Some(wanted));
+            let what = match question.rows().get(slot) {
+                Some(r) => format!("`{}.{}`", question.id, r.code),
+                None => format!("`{}`", question.id),
+            };
+            let reason = match column {
+                Some(_) => format!("{what} is required but the cell is empty"),
+                None => format!("{what} is required here, but the file has no column for it"),
+            };
+            problems.push((
+                column,
+                Effect::RowRejected,
+                column.map(|_| String::new()),
+                reason,
+            ));
+        }
     }
 }
 

@@ -1,16 +1,28 @@
 //! The response table: one row per accepted respondent, one typed polars column per
-//! answer. Coded answers are level indices (`UInt8`), multiple choice is one nullable
-//! boolean column per choice, free text is a string column; an unanswered question is
-//! null. This layout is the contract between ingest and analyze.
+//! answer. This layout is the contract between ingest and analyze:
+//!
+//! | answer | column(s) | type |
+//! | --- | --- | --- |
+//! | single, likert | `q` | `UInt8` index of the code |
+//! | multiple | `q.code` per choice | `Boolean` ticked |
+//! | matrix | `q.row` per row | `UInt8` index of the level |
+//! | ranking | `q.code` per choice | `UInt8` rank (1 = first), null if unranked |
+//! | numeric, probability | `q` | `Float64` |
+//! | year | `q` | `Int32` |
+//! | text | `q` | `String` |
+//! | "other" text | `q:other` | `String` (`:` keeps it apart from a choice coded `other`) |
+//! | weight | the survey's weights column | `Float64` |
+//!
+//! An unanswered question (or one not shown to the respondent) is null in every column.
 
 use chrono::{DateTime, SecondsFormat};
 use polars::prelude::*;
 
 use super::cell::{Answer, CODE_SEPARATOR};
 use super::read::Row;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::escape;
-use crate::survey::{QuestionKind, Survey};
+use crate::survey::{CanonicalColumn, Question, QuestionKind, Survey};
 
 /// Accepted responses, typed and validated against their survey.
 #[derive(Debug, Clone)]
@@ -24,9 +36,31 @@ pub mod column {
     /// Datetime in milliseconds, UTC.
     pub const SUBMITTED_AT: &str = "submitted_at";
 
-    /// The boolean column of one choice of a multiple-choice question.
+    /// The column of one choice of a multiple-choice or ranking question, or of one row
+    /// of a matrix.
     pub fn choice(question: &str, code: &str) -> String {
         format!("{question}.{code}")
+    }
+
+    /// The text given with the "other" choice of a question. (Its canonical CSV column
+    /// is `question.other`; here `:`, which no code contains, keeps it apart from the
+    /// boolean column of the `other` choice itself.)
+    pub fn other(question: &str) -> String {
+        format!("{question}:{}", crate::survey::OTHER)
+    }
+}
+
+fn choice_of(answer: &Answer) -> Option<u8> {
+    match answer {
+        Answer::Choice(i) => Some(*i),
+        _ => None,
+    }
+}
+
+fn number_of(answer: &Answer) -> Option<f64> {
+    match answer {
+        Answer::Number(n) => Some(*n),
+        _ => None,
     }
 }
 
@@ -37,47 +71,88 @@ impl Responses {
         let ids: Vec<&str> = rows.iter().map(|r| r.respondent_id.as_str()).collect();
         columns.push(Column::new(column::RESPONDENT_ID.into(), ids));
         let submitted: Vec<Option<i64>> = rows.iter().map(|r| r.submitted_at).collect();
-        let submitted = Series::new(column::SUBMITTED_AT.into(), submitted)
-            .into_datetime(TimeUnit::Milliseconds, None);
-        columns.push(submitted.into());
-
+        columns.push(
+            Series::new(column::SUBMITTED_AT.into(), submitted)
+                .into_datetime(TimeUnit::Milliseconds, None)
+                .into(),
+        );
+        if let Some(weights) = &survey.weights {
+            let values: Vec<Option<f64>> = rows.iter().map(|r| r.weight).collect();
+            columns.push(Column::new(weights.as_str().into(), values));
+        }
         for (q, question) in survey.questions.iter().enumerate() {
-            let answers = rows.iter().map(|r| &r.answers[q]);
+            let id = question.id.as_str();
             match &question.kind {
                 QuestionKind::Single { .. } | QuestionKind::Likert { .. } => {
-                    let values: Vec<Option<u8>> = answers
-                        .map(|a| match a {
-                            Answer::Choice(i) => Some(*i),
-                            _ => None,
-                        })
-                        .collect();
-                    columns.push(Column::new(question.id.as_str().into(), values));
+                    let values: Vec<Option<u8>> =
+                        rows.iter().map(|r| choice_of(&r.answers[q][0])).collect();
+                    columns.push(Column::new(id.into(), values));
                 }
-                QuestionKind::Multiple { .. } => {
-                    let picks: Vec<Option<&Vec<u8>>> = answers
-                        .map(|a| match a {
-                            Answer::Choices(picked) => Some(picked),
-                            _ => None,
-                        })
-                        .collect();
-                    for (i, choice) in question.choices().iter().enumerate() {
-                        let values: Vec<Option<bool>> = picks
+                QuestionKind::Matrix {
+                    rows: matrix_rows, ..
+                } => {
+                    for (slot, row) in matrix_rows.iter().enumerate() {
+                        let values: Vec<Option<u8>> = rows
                             .iter()
-                            .map(|p| p.map(|picked| picked.contains(&(i as u8))))
+                            .map(|r| choice_of(&r.answers[q][slot]))
                             .collect();
-                        let name = column::choice(&question.id, &choice.code);
-                        columns.push(Column::new(name.into(), values));
+                        columns.push(Column::new(column::choice(id, &row.code).into(), values));
                     }
                 }
+                QuestionKind::Multiple { .. } => {
+                    for (i, choice) in question.choices().iter().enumerate() {
+                        let values: Vec<Option<bool>> = rows
+                            .iter()
+                            .map(|r| match &r.answers[q][0] {
+                                Answer::Choices(picked) => Some(picked.contains(&(i as u8))),
+                                _ => None,
+                            })
+                            .collect();
+                        columns.push(Column::new(column::choice(id, &choice.code).into(), values));
+                    }
+                }
+                QuestionKind::Ranking { .. } => {
+                    for (i, choice) in question.choices().iter().enumerate() {
+                        let values: Vec<Option<u8>> = rows
+                            .iter()
+                            .map(|r| match &r.answers[q][0] {
+                                Answer::Ranked(order) => order
+                                    .iter()
+                                    .position(|&c| c == i as u8)
+                                    .map(|p| p as u8 + 1),
+                                _ => None,
+                            })
+                            .collect();
+                        columns.push(Column::new(column::choice(id, &choice.code).into(), values));
+                    }
+                }
+                QuestionKind::Numeric { .. } | QuestionKind::Probability => {
+                    let values: Vec<Option<f64>> =
+                        rows.iter().map(|r| number_of(&r.answers[q][0])).collect();
+                    columns.push(Column::new(id.into(), values));
+                }
+                QuestionKind::Year { .. } => {
+                    let values: Vec<Option<i32>> = rows
+                        .iter()
+                        .map(|r| number_of(&r.answers[q][0]).map(|y| y as i32))
+                        .collect();
+                    columns.push(Column::new(id.into(), values));
+                }
                 QuestionKind::Text { .. } => {
-                    let values: Vec<Option<&str>> = answers
-                        .map(|a| match a {
+                    let values: Vec<Option<&str>> = rows
+                        .iter()
+                        .map(|r| match &r.answers[q][0] {
                             Answer::Text(t) => Some(t.as_str()),
                             _ => None,
                         })
                         .collect();
-                    columns.push(Column::new(question.id.as_str().into(), values));
+                    columns.push(Column::new(id.into(), values));
                 }
+            }
+            if question.has_other() {
+                let values: Vec<Option<&str>> =
+                    rows.iter().map(|r| r.others[q].as_deref()).collect();
+                columns.push(Column::new(column::other(id).into(), values));
             }
         }
         Ok(Responses {
@@ -103,30 +178,17 @@ impl Responses {
     pub fn to_canonical_csv(&self, survey: &Survey) -> Result<Vec<u8>> {
         let columns = survey.columns();
         let mut writer = csv::Writer::from_writer(Vec::new());
-        let csv_error = |e: csv::Error| crate::error::Error::internal(format!("writing CSV: {e}"));
+        let csv_error = |e: csv::Error| Error::internal(format!("writing CSV: {e}"));
         writer.write_record(columns.header()).map_err(csv_error)?;
-
-        let ids = self.frame.column(column::RESPONDENT_ID)?.str()?.clone();
-        let submitted = self
-            .frame
-            .column(column::SUBMITTED_AT)?
-            .cast(&DataType::Int64)?
-            .i64()?
-            .clone();
-        let cells: Vec<Vec<String>> = survey
-            .questions
+        let cells: Vec<Vec<String>> = columns
+            .columns
             .iter()
-            .map(|q| self.canonical_cells(q))
+            .map(|(_, column)| self.canonical_cells(survey, *column))
             .collect::<Result<_>>()?;
-
         for row in 0..self.len() {
-            let mut record = Vec::with_capacity(cells.len() + 2);
-            record.push(ids.get(row).unwrap_or_default().to_string());
-            record.push(submitted.get(row).map(format_timestamp).unwrap_or_default());
-            record.extend(cells.iter().map(|c| c[row].clone()));
-            for cell in &record {
+            for column in &cells {
                 writer
-                    .write_field(escape::csv_cell(cell).as_bytes())
+                    .write_field(escape::csv_cell(&column[row]).as_bytes())
                     .map_err(csv_error)?;
             }
             writer
@@ -135,52 +197,121 @@ impl Responses {
         }
         writer
             .into_inner()
-            .map_err(|e| crate::error::Error::internal(format!("writing CSV: {e}")))
+            .map_err(|e| Error::internal(format!("writing CSV: {e}")))
     }
 
-    /// One question's answers as canonical cells, one per row.
-    fn canonical_cells(&self, question: &crate::survey::Question) -> Result<Vec<String>> {
-        let codes: Vec<&str> = question.choices().iter().map(|c| c.code.as_str()).collect();
-        Ok(match &question.kind {
-            QuestionKind::Single { .. } | QuestionKind::Likert { .. } => self
+    /// One canonical column's cells, one per row.
+    fn canonical_cells(&self, survey: &Survey, column: CanonicalColumn) -> Result<Vec<String>> {
+        let strings = |name: &str| -> Result<Vec<String>> {
+            Ok(self
                 .frame
-                .column(&question.id)?
-                .u8()?
-                .iter()
-                .map(|v| v.map_or(String::new(), |i| codes[i as usize].to_string()))
-                .collect(),
-            QuestionKind::Multiple { .. } => {
-                let ticks: Vec<BooleanChunked> = codes
-                    .iter()
-                    .map(|code| {
-                        Ok(self
-                            .frame
-                            .column(&column::choice(&question.id, code))?
-                            .bool()?
-                            .clone())
-                    })
-                    .collect::<Result<_>>()?;
-                (0..self.len())
-                    .map(|row| {
-                        let picked: Vec<&str> = codes
-                            .iter()
-                            .zip(&ticks)
-                            .filter(|(_, t)| t.get(row) == Some(true))
-                            .map(|(code, _)| *code)
-                            .collect();
-                        picked.join(&CODE_SEPARATOR.to_string())
-                    })
-                    .collect()
-            }
-            QuestionKind::Text { .. } => self
-                .frame
-                .column(&question.id)?
+                .column(name)?
                 .str()?
                 .iter()
                 .map(|v| v.unwrap_or_default().to_string())
-                .collect(),
+                .collect())
+        };
+        let numbers = |name: &str| -> Result<Vec<String>> {
+            let values = self.frame.column(name)?.cast(&DataType::Float64)?;
+            Ok(values
+                .f64()?
+                .iter()
+                .map(|v| v.map(format_number).unwrap_or_default())
+                .collect())
+        };
+        let codes = |name: &str, question: &Question| -> Result<Vec<String>> {
+            let choices = question.choices();
+            Ok(self
+                .frame
+                .column(name)?
+                .u8()?
+                .iter()
+                .map(|v| v.map_or(String::new(), |i| choices[usize::from(i)].code.clone()))
+                .collect())
+        };
+        Ok(match column {
+            CanonicalColumn::RespondentId => strings(column::RESPONDENT_ID)?,
+            CanonicalColumn::SubmittedAt => {
+                let times = self
+                    .frame
+                    .column(column::SUBMITTED_AT)?
+                    .cast(&DataType::Int64)?;
+                times
+                    .i64()?
+                    .iter()
+                    .map(|v| v.map(format_timestamp).unwrap_or_default())
+                    .collect()
+            }
+            CanonicalColumn::Weight => numbers(survey.weights.as_deref().unwrap_or_default())?,
+            CanonicalColumn::Other(q) => strings(&column::other(&survey.questions[q].id))?,
+            CanonicalColumn::Row(q, r) => {
+                let question = &survey.questions[q];
+                codes(
+                    &column::choice(&question.id, &question.rows()[r].code),
+                    question,
+                )?
+            }
+            CanonicalColumn::Answer(q) => {
+                let question = &survey.questions[q];
+                match &question.kind {
+                    QuestionKind::Single { .. } | QuestionKind::Likert { .. } => {
+                        codes(&question.id, question)?
+                    }
+                    QuestionKind::Numeric { .. }
+                    | QuestionKind::Probability
+                    | QuestionKind::Year { .. } => numbers(&question.id)?,
+                    QuestionKind::Text { .. } => strings(&question.id)?,
+                    QuestionKind::Multiple { .. } | QuestionKind::Ranking { .. } => {
+                        self.code_lists(question)?
+                    }
+                    QuestionKind::Matrix { .. } => {
+                        unreachable!("matrix answers are in row columns")
+                    }
+                }
+            }
         })
     }
+
+    /// Multiple-choice ticks, or ranked codes in rank order, joined with `;`.
+    fn code_lists(&self, question: &Question) -> Result<Vec<String>> {
+        let codes: Vec<&str> = question.choices().iter().map(|c| c.code.as_str()).collect();
+        let ranked = matches!(question.kind, QuestionKind::Ranking { .. });
+        let columns: Vec<Column> = codes
+            .iter()
+            .map(|code| {
+                Ok(self
+                    .frame
+                    .column(&column::choice(&question.id, code))?
+                    .cast(&DataType::UInt8)?)
+            })
+            .collect::<Result<_>>()?;
+        let columns: Vec<UInt8Chunked> = columns
+            .iter()
+            .map(|c| Ok(c.u8()?.clone()))
+            .collect::<Result<_>>()?;
+        Ok((0..self.len())
+            .map(|row| {
+                let mut picked: Vec<(u8, &str)> = codes
+                    .iter()
+                    .zip(&columns)
+                    .filter_map(|(code, c)| c.get(row).filter(|&v| v > 0).map(|v| (v, *code)))
+                    .collect();
+                if ranked {
+                    picked.sort_unstable();
+                }
+                picked
+                    .iter()
+                    .map(|(_, code)| *code)
+                    .collect::<Vec<_>>()
+                    .join(&CODE_SEPARATOR.to_string())
+            })
+            .collect())
+    }
+}
+
+/// Numbers as written in canonical files: the shortest form that reads back the same.
+fn format_number(n: f64) -> String {
+    format!("{n}")
 }
 
 fn format_timestamp(millis: i64) -> String {

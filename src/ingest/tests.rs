@@ -345,3 +345,186 @@ proptest! {
         assert_adds_up(&ingested);
     }
 }
+
+mod every_kind {
+    use super::*;
+    use crate::testing::every_kind;
+
+    const HEADER: &str = "respondent_id,submitted_at,weight,stance,role,role.other,why,grid.r1,grid.r2,hours,p,when,order,note\n";
+
+    fn ingest(rows: &str) -> Ingested {
+        ingest_csv(&every_kind(), &format!("{HEADER}{rows}"))
+    }
+
+    #[test]
+    fn every_kind_round_trips_through_the_canonical_file() {
+        let csv = format!(
+            "{HEADER}1,2026-01-02T03:04:05Z,1.5,yes,other,a consultant,x;z,agree,dk,40,35.5,2031,z;x,because\n\
+             2,,0.75,no,b,,,disagree,agree,,0,2025,,\n"
+        );
+        let s = every_kind();
+        let first = ingest_csv(&s, &csv);
+        assert_eq!(problems(&first), vec![]);
+        let written = String::from_utf8(first.responses.to_canonical_csv(&s).unwrap()).unwrap();
+        assert_eq!(written, csv);
+        let frame = first.responses.frame();
+        let rank_z: Vec<Option<u8>> = frame
+            .column("order.z")
+            .unwrap()
+            .u8()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(rank_z, vec![Some(1), None]);
+        let year: Vec<Option<i32>> = frame
+            .column("when")
+            .unwrap()
+            .i32()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(year, vec![Some(2031), Some(2025)]);
+        let weight: Vec<Option<f64>> = frame
+            .column("weight")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect();
+        assert_eq!(weight, vec![Some(1.5), Some(0.75)]);
+    }
+
+    #[test]
+    fn a_question_not_shown_has_its_answer_dropped_and_said_so() {
+        let ingested = ingest("1,,1,no,a,,,agree,agree,,,,,but I answered\n");
+        assert_eq!(
+            problems(&ingested),
+            vec![(2, Some(14), Effect::CellDropped, "`note` was answered although it is not asked of this respondent (show_if: stance == 'yes'); the answer is not used".into())]
+        );
+        assert_eq!(ingested.totals(), counts(1, 1, 0));
+        let note = ingested
+            .responses
+            .frame()
+            .column("note")
+            .unwrap()
+            .str()
+            .unwrap()
+            .get(0)
+            .map(str::to_string);
+        assert_eq!(note, None);
+        assert!(ingested.rejects.has_problems());
+    }
+
+    #[test]
+    fn required_answers_are_required_only_when_shown() {
+        let ingested = ingest(
+            "1,,1,yes,a,,,agree,agree,,,,,\n2,,1,no,a,,,agree,agree,,,,,\n3,,1,no,a,,,agree,,,,,,\n",
+        );
+        assert_eq!(
+            problems(&ingested),
+            vec![
+                (
+                    2,
+                    Some(14),
+                    Effect::RowRejected,
+                    "`note` is required but the cell is empty".into()
+                ),
+                (
+                    4,
+                    Some(9),
+                    Effect::RowRejected,
+                    "`grid.r2` is required but the cell is empty".into()
+                ),
+            ]
+        );
+        assert_eq!(ingested.totals(), counts(3, 1, 2));
+    }
+
+    #[test]
+    fn weights_must_be_positive_numbers() {
+        let ingested = ingest(
+            "1,,0,no,a,,,agree,agree,,,,,\n2,,,no,a,,,agree,agree,,,,,\n3,,x,no,a,,,agree,agree,,,,,\n",
+        );
+        let reasons: Vec<String> = problems(&ingested).into_iter().map(|p| p.3).collect();
+        assert_eq!(
+            reasons,
+            [
+                "the weight `0` is not a positive number",
+                "the weight `` is not a positive number",
+                "the weight `x` is not a positive number"
+            ]
+        );
+        assert_eq!(ingested.totals(), counts(3, 0, 3));
+    }
+
+    #[test]
+    fn out_of_range_numbers_and_bad_rankings_are_rejected_with_their_column() {
+        let ingested = ingest("1,,1,no,a,,x;y;z,agree,agree,81,,2024,x;x,\n");
+        let found: Vec<(Option<usize>, String)> = problems(&ingested)
+            .into_iter()
+            .map(|p| (p.1, p.3))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    Some(7),
+                    "`why` has 3 choices ticked; it allows at most 2".to_string()
+                ),
+                (
+                    Some(10),
+                    "81 is out of range for `hours`, which takes numbers from 0 to 80".to_string()
+                ),
+                (
+                    Some(12),
+                    "2024 is out of range for `when`, which takes numbers from 2025 to 2100"
+                        .to_string()
+                ),
+                (Some(13), "`x` is ranked twice in `order`".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn respondents_off_the_roster_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("roster.csv"), "respondent_id\n1\n2\n").unwrap();
+        let source = crate::testing::EVERY_KIND.replace("invited = 20", "roster = \"roster.csv\"");
+        let path = dir.path().join("k.toml");
+        std::fs::write(&path, source).unwrap();
+        let s = crate::survey::load(&path).unwrap().survey;
+        let ingested = ingest_csv(
+            &s,
+            &format!("{HEADER}1,,1,no,a,,,agree,agree,,,,,\n7,,1,no,a,,,agree,agree,,,,,\n"),
+        );
+        assert_eq!(
+            problems(&ingested)[0].3,
+            "respondent `7` is not on the panel roster"
+        );
+        assert_eq!(ingested.totals(), counts(2, 1, 1));
+    }
+
+    #[test]
+    fn a_ticked_other_and_its_text_stay_apart() {
+        let source =
+            crate::testing::EVERY_KIND.replace("max_picks = 2", "max_picks = 2\nother = true");
+        let s = crate::testing::survey_from(&source);
+        let header = HEADER.replace(",why,", ",why,why.other,");
+        let csv = format!("{header}1,,1,no,a,,x;other,my own reason,agree,agree,,,,,\n");
+        let first = ingest_csv(&s, &csv);
+        assert_eq!(problems(&first), vec![]);
+        let frame = first.responses.frame();
+        assert_eq!(
+            frame.column("why.other").unwrap().bool().unwrap().get(0),
+            Some(true)
+        );
+        assert_eq!(
+            frame.column("why:other").unwrap().str().unwrap().get(0),
+            Some("my own reason")
+        );
+        assert_eq!(
+            String::from_utf8(first.responses.to_canonical_csv(&s).unwrap()).unwrap(),
+            csv
+        );
+    }
+}

@@ -9,7 +9,7 @@ use crate::survey::Direction;
 
 use super::Inputs;
 use crate::ingest::total;
-use crate::numbers::{count_and_share, percent};
+use crate::numbers::{count_and_share, percent, statistic};
 
 pub struct Document {
     pub title: String,
@@ -174,6 +174,152 @@ fn columns<'a>(a: &'a Aggregates, q: &QuestionResult) -> Vec<(&'a Grouping, usiz
 
 fn question(a: &Aggregates, q: &QuestionResult) -> Section {
     let mut blocks = vec![Block::Figure(q.id.clone())];
+    match q.kind.as_str() {
+        "matrix" => blocks.push(Block::Table(matrix_table(q))),
+        "numeric" | "probability" | "year" => blocks.push(Block::Table(number_table(a, q))),
+        "ranking" => blocks.push(Block::Table(ranking_table(a, q))),
+        _ => choice_blocks(a, q, &mut blocks),
+    }
+    Section {
+        id: format!("q-{}", q.id),
+        heading: if q.is_position {
+            format!("Where respondents stand: {}", q.text)
+        } else {
+            q.text.clone()
+        },
+        blocks,
+    }
+}
+
+/// Rows rated on a scale: each row's counts over the levels, for all respondents.
+fn matrix_table(q: &QuestionResult) -> Table {
+    let overall = q.result(OVERALL, ALL);
+    let mut headers = vec!["Row".to_string(), "Answered".to_string()];
+    headers.extend(q.choices.iter().map(|c| c.label.clone()));
+    let rows = q
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let result = overall.and_then(|o| o.rows.get(r));
+            let mut cells = vec![
+                row.label.clone(),
+                result.map_or("0".into(), |x| x.answered.to_string()),
+            ];
+            cells.extend((0..q.choices.len()).map(|l| {
+                result.map_or("–".into(), |x| {
+                    count_and_share(x.counts[l].count, x.counts[l].share)
+                })
+            }));
+            cells
+        })
+        .collect();
+    let mut numeric = vec![true; headers.len()];
+    numeric[0] = false;
+    Table {
+        caption: "All respondents: count (share of those who answered the row)".into(),
+        headers,
+        rows,
+        numeric,
+    }
+}
+
+/// The groups a number or ranking is summarised for: all, then each position group.
+fn summary_groups(a: &Aggregates) -> Vec<(&str, &str, String)> {
+    let mut out = vec![(OVERALL, ALL, "All".to_string())];
+    if let Some(position) = a.grouping(POSITION) {
+        out.extend(
+            position
+                .groups
+                .iter()
+                .map(|g| (POSITION, g.key.as_str(), g.label.clone())),
+        );
+    }
+    out
+}
+
+fn number_table(a: &Aggregates, q: &QuestionResult) -> Table {
+    let headers = [
+        "Group", "n", "Mean", "SD", "Min", "Q1", "Median", "Q3", "Max",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = summary_groups(a)
+        .into_iter()
+        .filter_map(|(grouping, group, label)| {
+            let s = q.result(grouping, group)?.summary.as_ref();
+            Some(vec![
+                label,
+                s.map_or("0".into(), |s| s.n.to_string()),
+                statistic(s.map(|s| s.mean)),
+                statistic(s.and_then(|s| s.sd)),
+                statistic(s.map(|s| s.min)),
+                statistic(s.map(|s| s.q1)),
+                statistic(s.map(|s| s.median)),
+                statistic(s.map(|s| s.q3)),
+                statistic(s.map(|s| s.max)),
+            ])
+        })
+        .collect();
+    let unit = q
+        .unit
+        .as_ref()
+        .map_or(String::new(), |u| format!(" (in {u})"));
+    let mut numeric = vec![true; headers.len()];
+    numeric[0] = false;
+    Table {
+        caption: format!(
+            "Answers{unit}: quartiles interpolated as in R (type 7); SD is the sample standard deviation"
+        ),
+        headers,
+        rows,
+        numeric,
+    }
+}
+
+fn ranking_table(a: &Aggregates, q: &QuestionResult) -> Table {
+    let groups = summary_groups(a);
+    let overall = q.result(OVERALL, ALL);
+    let mut headers = vec![
+        "Item".to_string(),
+        format!("Ranked first (n = {})", overall.map_or(0, |o| o.answered)),
+    ];
+    headers.extend(groups.iter().map(|(grouping, group, label)| {
+        format!(
+            "Mean rank, {} (n = {})",
+            label.to_lowercase(),
+            q.result(grouping, group).map_or(0, |r| r.answered)
+        )
+    }));
+    let rows = q
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, choice)| {
+            let mut cells = vec![
+                choice.label.clone(),
+                overall.map_or("–".into(), |o| {
+                    count_and_share(o.ranks[i].first, o.ranks[i].first_share)
+                }),
+            ];
+            cells.extend(groups.iter().map(|(grouping, group, _)| {
+                statistic(q.result(grouping, group).and_then(|r| r.ranks[i].mean_rank))
+            }));
+            cells
+        })
+        .collect();
+    let mut numeric = vec![true; headers.len()];
+    numeric[0] = false;
+    Table {
+        caption: "Ranked first, and the mean rank among those who ranked the item (1 = first)"
+            .into(),
+        headers,
+        rows,
+        numeric,
+    }
+}
+
+fn choice_blocks(a: &Aggregates, q: &QuestionResult, blocks: &mut Vec<Block>) {
     if q.is_position {
         blocks.push(Block::Table(position_table(a, q)));
         if let Some(sides) = a.grouping(SIDE) {
@@ -262,15 +408,6 @@ fn question(a: &Aggregates, q: &QuestionResult) -> Section {
         if q.kind == "multiple" {
             blocks.extend(raised_by_group(a, q));
         }
-    }
-    Section {
-        id: format!("q-{}", q.id),
-        heading: if q.is_position {
-            format!("Where respondents stand: {}", q.text)
-        } else {
-            q.text.clone()
-        },
-        blocks,
     }
 }
 

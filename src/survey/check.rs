@@ -3,18 +3,34 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
+use std::path::Path;
 
 use toml::Spanned;
 
-use super::raw::{RawChoice, RawCodeList, RawDirection, RawQuestion, RawScale, RawSurvey};
+use super::conditions;
+use super::raw::{
+    RawChoice, RawCodeList, RawDirection, RawQuestion, RawScale, RawSection, RawSurvey, S,
+};
 use super::suggest::did_you_mean;
+use super::text::{RawText, Text};
 use super::{
-    Anonymity, Choice, Direction, Options, Panel, Question, QuestionKind, Scale, Side, Survey,
+    Anonymity, Choice, Direction, OTHER, Options, Panel, Question, QuestionKind, Roster, Scale,
+    Section, Side, Survey,
 };
 use crate::diagnostic::Diagnostic;
 
 /// The question kinds a definition can use.
-pub const KINDS: [&str; 4] = ["single", "multiple", "likert", "text"];
+pub const KINDS: [&str; 9] = [
+    "single",
+    "multiple",
+    "likert",
+    "matrix",
+    "numeric",
+    "probability",
+    "year",
+    "ranking",
+    "text",
+];
 
 /// Codes are stored as one byte per answer (see the ingest stage's response table).
 pub const MAX_CHOICES: usize = 255;
@@ -22,15 +38,43 @@ pub const MAX_CHOICES: usize = 255;
 /// Column names the canonical response file uses for itself.
 pub const RESERVED_COLUMNS: [&str; 2] = ["respondent_id", "submitted_at"];
 
+/// Which kinds each kind-specific key applies to.
+const KEYS_BY_KIND: [(&str, &[&str]); 13] = [
+    ("choices", &["single", "multiple", "ranking"]),
+    ("codebook", &["single", "multiple", "ranking"]),
+    ("other", &["single", "multiple"]),
+    ("min_picks", &["multiple"]),
+    ("max_picks", &["multiple"]),
+    ("scale", &["likert", "matrix"]),
+    ("rows", &["matrix"]),
+    ("min", &["numeric", "year"]),
+    ("max", &["numeric", "year"]),
+    ("unit", &["numeric"]),
+    ("integer", &["numeric"]),
+    ("top", &["ranking"]),
+    ("max_length", &["text"]),
+];
+
 /// Checks a definition; returns the survey when it could be built, and every finding.
-/// The caller decides: any error-severity finding means the survey must not be used.
-pub fn check(source: &str) -> (Option<Survey>, Vec<Diagnostic>) {
+/// Any error-severity finding means the survey must not be used. `base` is the folder
+/// files named in the definition (a roster) are read from.
+pub fn check(source: &str, base: &Path) -> (Option<Survey>, Vec<Diagnostic>) {
     let raw: RawSurvey = match toml::from_str(source) {
         Ok(raw) => raw,
         Err(e) => return (None, vec![from_toml_error(&e)]),
     };
-    let mut checker = Checker::default();
-    let survey = checker.survey(&raw);
+    let default_language = raw
+        .language
+        .as_ref()
+        .map_or("en".to_string(), |l| l.get_ref().clone());
+    let mut checker = Checker {
+        diagnostics: Vec::new(),
+        source,
+        language: default_language,
+        translations: BTreeMap::new(),
+        texts: 0,
+    };
+    let survey = checker.survey(&raw, base);
     let mut diagnostics = checker.diagnostics;
     diagnostics.sort_by_key(|d| d.span.as_ref().map_or((0, 0), |s| (s.start, s.end)));
     (survey, diagnostics)
@@ -61,10 +105,19 @@ fn misspelling_help(message: &str) -> Option<String> {
     did_you_mean(given, names)
 }
 
-#[derive(Default)]
-struct Checker {
-    diagnostics: Vec<Diagnostic>,
+pub(super) struct Checker<'s> {
+    pub(super) diagnostics: Vec<Diagnostic>,
+    pub(super) source: &'s str,
+    /// The default language.
+    language: String,
+    /// Other languages seen in labels → how many labels give them.
+    translations: BTreeMap<String, usize>,
+    /// How many labels were read.
+    texts: usize,
 }
+
+/// A section as written (none for top-level questions) and its questions.
+type SectionQuestions<'r> = (Option<&'r RawSection>, &'r S<Vec<S<RawQuestion>>>);
 
 /// A scale or codebook list as checked, with where it was defined.
 struct Named<T> {
@@ -73,13 +126,21 @@ struct Named<T> {
     span: Range<usize>,
 }
 
-impl Checker {
-    fn error(&mut self, message: impl Into<String>, span: Range<usize>) -> &mut Diagnostic {
+impl Checker<'_> {
+    pub(super) fn error(
+        &mut self,
+        message: impl Into<String>,
+        span: Range<usize>,
+    ) -> &mut Diagnostic {
         self.push(Diagnostic::error(message, Some(span)))
     }
 
-    fn warning(&mut self, message: impl Into<String>, span: Option<Range<usize>>) {
-        self.push(Diagnostic::warning(message, span));
+    pub(super) fn warning(
+        &mut self,
+        message: impl Into<String>,
+        span: Option<Range<usize>>,
+    ) -> &mut Diagnostic {
+        self.push(Diagnostic::warning(message, span))
     }
 
     fn push(&mut self, d: Diagnostic) -> &mut Diagnostic {
@@ -87,13 +148,17 @@ impl Checker {
         self.diagnostics.last_mut().expect("just pushed")
     }
 
-    fn survey(&mut self, raw: &RawSurvey) -> Option<Survey> {
+    fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    fn survey(&mut self, raw: &RawSurvey, base: &Path) -> Option<Survey> {
         self.survey_id(&raw.id);
-        let title = self.non_empty(&raw.title, "title");
-        let question = raw.question.as_ref().map(|q| self.non_empty(q, "question"));
-        let intro = raw.intro.as_ref().map(|s| s.get_ref().trim().to_string());
-        let language = self.language(raw.language.as_ref());
-        let panel = self.panel(raw);
+        self.language_tag(raw.language.as_ref());
+        let title = self.text(&raw.title, "title");
+        let question = raw.question.as_ref().map(|q| self.text(q, "question"));
+        let intro = raw.intro.as_ref().map(|s| self.text(s, "intro"));
+        let panel = self.panel(raw, base);
         let anonymity = self.anonymity(raw);
 
         // A scale with errors is kept as `None`, so that questions using it do not add
@@ -109,48 +174,76 @@ impl Checker {
         }
         let mut codebook: BTreeMap<String, Named<Vec<Choice>>> = BTreeMap::new();
         for (id, list) in &raw.codebook {
-            let choices = self.code_list(id, list);
             let named = Named {
-                value: choices,
+                value: self.code_list(id, list),
                 used: false,
                 span: id.span(),
             };
             codebook.insert(id.get_ref().clone(), named);
         }
 
+        let raw_sections = self.sections(raw);
+        let mut sections = Vec::new();
         let mut questions = Vec::new();
+        let mut raw_questions: Vec<&RawQuestion> = Vec::new();
         let mut seen: BTreeMap<String, Range<usize>> = BTreeMap::new();
-        for q in raw.questions.get_ref() {
-            let q = q.get_ref();
-            let id = q.id.get_ref();
-            if let Some(first) = seen.get(id) {
-                let first = first.clone();
-                self.error(format!("duplicate question id `{id}`"), q.id.span())
-                    .with_related(first, "first defined here")
-                    .label = Some("question ids must be unique".into());
-            } else {
-                seen.insert(id.clone(), q.id.span());
+        let mut section_ids: BTreeMap<String, Range<usize>> = BTreeMap::new();
+        let mut complete = true;
+        for (section, list) in &raw_sections {
+            let start = raw_questions.len();
+            if let Some(s) = section {
+                self.identifier(&s.id, "section id");
+                if let Some(first) = section_ids.get(s.id.get_ref()).cloned() {
+                    self.error(
+                        format!("duplicate section id `{}`", s.id.get_ref()),
+                        s.id.span(),
+                    )
+                    .with_related(first, "first defined here");
+                }
+                section_ids.insert(s.id.get_ref().clone(), s.id.span());
+                if list.get_ref().is_empty() {
+                    self.error(
+                        format!("section `{}` has no questions", s.id.get_ref()),
+                        list.span(),
+                    );
+                }
             }
-            if let Some(question) = self.question(q, &mut scales, &mut codebook) {
-                questions.push(question);
+            for q in list.get_ref() {
+                let q = q.get_ref();
+                let id = q.id.get_ref();
+                if let Some(first) = seen.get(id).cloned() {
+                    self.error(format!("duplicate question id `{id}`"), q.id.span())
+                        .with_related(first, "first defined here")
+                        .label = Some("question ids must be unique".into());
+                } else {
+                    seen.insert(id.clone(), q.id.span());
+                }
+                match self.question(q, &mut scales, &mut codebook) {
+                    Some(question) => questions.push(question),
+                    None => complete = false,
+                }
+                raw_questions.push(q);
             }
-        }
-        if raw.questions.get_ref().is_empty() {
-            self.error("the survey has no questions", raw.questions.span())
-                .label = Some("add at least the position question".into());
+            sections.push(Section {
+                id: section.map_or("questions".to_string(), |s| s.id.get_ref().clone()),
+                title: section
+                    .and_then(|s| s.title.as_ref())
+                    .map(|t| self.text(t, "title")),
+                intro: section
+                    .and_then(|s| s.intro.as_ref())
+                    .map(|t| self.text(t, "intro")),
+                questions: start..raw_questions.len(),
+            });
         }
 
         // Unused definitions are often only the echo of a broken reference: report them
         // once the errors are fixed.
-        let has_errors = self.diagnostics.iter().any(Diagnostic::is_error);
-        for (id, scale) in scales.iter().filter(|_| !has_errors) {
-            if !scale.used {
+        if !self.has_errors() {
+            for (id, scale) in scales.iter().filter(|(_, s)| !s.used) {
                 let span = Some(scale.span.clone());
                 self.warning(format!("scale `{id}` is not used by any question"), span);
             }
-        }
-        for (id, list) in codebook.iter().filter(|_| !has_errors) {
-            if !list.used {
+            for (id, list) in codebook.iter().filter(|(_, l)| !l.used) {
                 let span = Some(list.span.clone());
                 self.warning(
                     format!("codebook list `{id}` is not used by any question"),
@@ -159,95 +252,281 @@ impl Checker {
             }
         }
 
-        let position = self.position(&raw.position, raw, &questions);
-        let segments = self.segments(&raw.segments, &questions, position);
-        let has_errors = self.diagnostics.iter().any(Diagnostic::is_error);
-        if has_errors || questions.len() != raw.questions.get_ref().len() {
+        let position = self.position(
+            &raw.position,
+            &raw_questions,
+            complete.then_some(&questions[..]),
+        );
+        let segments = if complete {
+            self.segments(&raw.segments, &raw_questions, &questions, position)
+        } else {
+            Vec::new()
+        };
+        let weights = self.weights(raw, &raw_questions);
+        if complete {
+            conditions::resolve_all(self, &raw_questions, &mut questions);
+        }
+        self.translation_coverage();
+        if self.has_errors() || !complete {
             return None;
         }
+        let languages = std::iter::once(self.language.clone())
+            .chain(self.translations.keys().cloned())
+            .collect();
         Some(Survey {
             id: raw.id.get_ref().clone(),
             title,
             question,
-            intro: intro.filter(|s| !s.is_empty()),
-            language,
+            intro,
+            language: self.language.clone(),
+            languages,
             panel,
             anonymity,
+            sections,
             questions,
             position: position?,
             segments,
+            weights,
         })
     }
 
-    fn survey_id(&mut self, id: &Spanned<String>) {
-        let valid = id
-            .get_ref()
+    /// The questions as (section, list): `[[sections]]`, or one unnamed section for
+    /// top-level `[[questions]]`.
+    fn sections<'r>(&mut self, raw: &'r RawSurvey) -> Vec<SectionQuestions<'r>> {
+        match (&raw.sections, &raw.questions) {
+            (Some(sections), None) => {
+                if sections.get_ref().is_empty() {
+                    self.error("the survey has no sections", sections.span());
+                }
+                sections
+                    .get_ref()
+                    .iter()
+                    .map(|s| (Some(s.get_ref()), &s.get_ref().questions))
+                    .collect()
+            }
+            (None, Some(questions)) => {
+                if questions.get_ref().is_empty() {
+                    self.error("the survey has no questions", questions.span())
+                        .label = Some("add at least the position question".into());
+                }
+                vec![(None, questions)]
+            }
+            (Some(sections), Some(_)) => {
+                // Go on with the sections, so that this is the only error reported.
+                self.error("give the questions either in [[sections]] or as top-level [[questions]], not both", sections.span())
+                    .label = Some("move the top-level questions into a section".into());
+                sections
+                    .get_ref()
+                    .iter()
+                    .map(|s| (Some(s.get_ref()), &s.get_ref().questions))
+                    .collect()
+            }
+            (None, None) => {
+                self.error("the survey has no questions", 0..0).label =
+                    Some("add [[questions]] (or [[sections]] with [[sections.questions]])".into());
+                Vec::new()
+            }
+        }
+    }
+
+    fn survey_id(&mut self, id: &S<String>) {
+        let text = id.get_ref();
+        let valid = text
             .chars()
             .next()
             .is_some_and(|c| c.is_ascii_alphanumeric())
-            && id
-                .get_ref()
+            && text
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !valid {
-            self.error(format!("invalid survey id `{}`", id.get_ref()), id.span())
-                .label = Some("expected letters, digits, `-` and `_`, e.g. `capabilities-roles` (it names files and folders)".into());
+            self.error(format!("invalid survey id `{text}`"), id.span()).label =
+                Some("expected letters, digits, `-` and `_`, e.g. `capabilities-roles` (it names files and folders)".into());
         }
     }
 
-    fn non_empty(&mut self, value: &Spanned<String>, what: &str) -> String {
-        let text = value.get_ref().trim();
-        if text.is_empty() {
-            self.error(format!("`{what}` is empty"), value.span()).label =
-                Some("expected some text".into());
+    fn language_tag(&mut self, language: Option<&S<String>>) {
+        let Some(language) = language else { return };
+        if !is_language_tag(language.get_ref()) {
+            self.error(
+                format!("invalid language tag `{}`", language.get_ref()),
+                language.span(),
+            )
+            .label = Some("expected a BCP 47 tag such as `en`, `fr` or `pt-BR`".into());
         }
-        text.to_string()
     }
 
-    fn language(&mut self, language: Option<&Spanned<String>>) -> String {
-        let Some(language) = language else {
-            // Documented default: definitions without `language` are English.
-            return "en".to_string();
-        };
-        let tag = language.get_ref();
-        let mut parts = tag.split('-');
-        let primary_ok = parts.next().is_some_and(|p| {
-            (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic())
-        });
-        let rest_ok = parts.all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()));
-        if !(primary_ok && rest_ok) {
-            self.error(format!("invalid language tag `{tag}`"), language.span())
-                .label = Some("expected a BCP 47 tag such as `en`, `fr` or `pt-BR`".into());
+    /// A label: a string in the default language, or a table of language → string that
+    /// must include the default language.
+    pub(super) fn text(&mut self, raw: &S<RawText>, what: &str) -> Text {
+        self.texts += 1;
+        match raw.get_ref() {
+            RawText::Plain(s) => {
+                if s.trim().is_empty() {
+                    self.error(format!("`{what}` is empty"), raw.span()).label =
+                        Some("expected some text".into());
+                }
+                Text::new(s.trim())
+            }
+            RawText::ByLanguage(map) => {
+                let mut text = match map.get(&self.language) {
+                    Some(default) if !default.trim().is_empty() => Text::new(default.trim()),
+                    Some(_) => {
+                        self.error(
+                            format!("`{what}` is empty in `{}`", self.language),
+                            raw.span(),
+                        );
+                        Text::default()
+                    }
+                    None => {
+                        let language = self.language.clone();
+                        self.error(format!("`{what}` has no `{language}` text, the survey's default language"), raw.span())
+                            .with_help(Some(format!("add {what}.{language} = \"…\", or set `language` to one of the languages given")));
+                        Text::default()
+                    }
+                };
+                let default = self.language.clone();
+                for (language, value) in map.iter().filter(|(l, _)| **l != default) {
+                    if !is_language_tag(language) {
+                        self.error(
+                            format!("invalid language tag `{language}` in `{what}`"),
+                            raw.span(),
+                        )
+                        .label = Some("expected a BCP 47 tag such as `fr` or `pt-BR`".into());
+                        continue;
+                    }
+                    *self.translations.entry(language.clone()).or_default() += 1;
+                    text = text.with_translation(language, value.trim());
+                }
+                text
+            }
         }
-        tag.clone()
     }
 
-    fn panel(&mut self, raw: &RawSurvey) -> Panel {
-        let Some(panel) = &raw.panel else {
+    /// One warning per language that some labels lack: forms in it fall back.
+    fn translation_coverage(&mut self) {
+        let missing: Vec<(String, usize)> = self
+            .translations
+            .iter()
+            .filter(|(_, n)| **n < self.texts)
+            .map(|(l, n)| (l.clone(), self.texts - n))
+            .collect();
+        for (language, n) in missing {
             self.warning(
-                "no [panel] section: reports cannot state how many were invited or the response rate",
+                format!("{n} of {} labels have no `{language}` text; forms in `{language}` show the `{}` text for them", self.texts, self.language),
                 None,
             );
+        }
+    }
+
+    fn panel(&mut self, raw: &RawSurvey, base: &Path) -> Panel {
+        let Some(panel) = &raw.panel else {
+            self.warning("no [panel] section: reports cannot state how many were invited or the response rate", None);
             return Panel::default();
         };
-        let panel = panel.get_ref();
-        let invited = panel.invited.as_ref().and_then(|n| {
-            let value = self.positive(n, "panel.invited")?;
-            Some(value)
-        });
-        if panel.invited.is_none() {
-            self.warning(
-                "[panel] has no `invited` count: reports cannot state the response rate",
-                raw.panel.as_ref().map(|p| p.span()),
-            );
+        let p = panel.get_ref();
+        let mut invited = p
+            .invited
+            .as_ref()
+            .and_then(|n| self.positive(n, "panel.invited"));
+        let roster = p.roster.as_ref().and_then(|path| self.roster(path, base));
+        if let (Some(roster), Some(n)) = (&roster, invited) {
+            if roster.ids.len() != n as usize {
+                let span = p.invited.as_ref().map_or(panel.span(), Spanned::span);
+                self.error(
+                    format!(
+                        "`invited` is {n} but the roster lists {} ids",
+                        roster.ids.len()
+                    ),
+                    span,
+                )
+                .label =
+                    Some("leave `invited` out when a roster is given, or make them agree".into());
+            }
+        }
+        if let Some(roster) = &roster {
+            invited = u32::try_from(roster.ids.len()).ok();
+        }
+        if invited.is_none() && roster.is_none() {
+            self.warning("[panel] has neither `invited` nor `roster`: reports cannot state the response rate", Some(panel.span()));
         }
         Panel {
             invited,
-            description: panel
-                .description
-                .as_ref()
-                .map(|d| d.get_ref().trim().to_string()),
+            roster,
+            description: p.description.as_ref().map(|d| self.text(d, "description")),
         }
+    }
+
+    /// Reads a roster: a CSV file with a `respondent_id` column, one invitee per row.
+    fn roster(&mut self, path: &S<String>, base: &Path) -> Option<Roster> {
+        let file = base.join(path.get_ref());
+        let text = match std::fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) => {
+                self.error(
+                    format!("cannot read the roster {}: {e}", file.display()),
+                    path.span(),
+                )
+                .label = Some("the path is relative to the survey file's folder".into());
+                return None;
+            }
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let column = reader
+            .headers()
+            .ok()
+            .and_then(|h| h.iter().position(|c| c.trim() == "respondent_id"));
+        let Some(column) = column else {
+            self.error(
+                format!(
+                    "the roster {} has no `respondent_id` column",
+                    file.display()
+                ),
+                path.span(),
+            );
+            return None;
+        };
+        let mut ids: Vec<String> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for record in reader.records() {
+            let Ok(record) = record else {
+                self.error(
+                    format!("the roster {} is not readable CSV", file.display()),
+                    path.span(),
+                );
+                return None;
+            };
+            let line = record.position().map_or(0, |p| p.line());
+            let id = record.get(column).unwrap_or("").trim().to_string();
+            if id.is_empty() {
+                self.error(
+                    format!(
+                        "{}:{line}: the roster has an empty respondent_id",
+                        file.display()
+                    ),
+                    path.span(),
+                );
+            } else if !seen.insert(id.clone()) {
+                self.error(
+                    format!("{}:{line}: the roster lists `{id}` twice", file.display()),
+                    path.span(),
+                );
+            } else {
+                ids.push(id);
+            }
+        }
+        if ids.is_empty() {
+            self.error(
+                format!("the roster {} lists nobody", file.display()),
+                path.span(),
+            );
+            return None;
+        }
+        Some(Roster {
+            path: path.get_ref().clone(),
+            ids,
+        })
     }
 
     fn anonymity(&mut self, raw: &RawSurvey) -> Anonymity {
@@ -257,7 +536,7 @@ impl Checker {
     }
 
     /// A whole number from 1 up to `u32::MAX`, or an error at its span.
-    fn positive(&mut self, value: &Spanned<i64>, what: &str) -> Option<u32> {
+    pub(super) fn positive(&mut self, value: &S<i64>, what: &str) -> Option<u32> {
         match u32::try_from(*value.get_ref()) {
             Ok(n) if n >= 1 => Some(n),
             _ => {
@@ -268,7 +547,7 @@ impl Checker {
         }
     }
 
-    fn identifier(&mut self, id: &Spanned<String>, what: &str) -> bool {
+    pub(super) fn identifier(&mut self, id: &S<String>, what: &str) -> bool {
         let text = id.get_ref();
         let valid = text.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
             && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
@@ -281,7 +560,7 @@ impl Checker {
         valid
     }
 
-    fn code(&mut self, code: &Spanned<String>) {
+    fn code(&mut self, code: &S<String>) {
         let text = code.get_ref();
         let valid = text
             .chars()
@@ -298,30 +577,32 @@ impl Checker {
     }
 
     /// Checks codes and labels of a list of choices, each code once.
-    fn choices(&mut self, raw: &[Spanned<RawChoice>], allow_direction: bool) -> Vec<Choice> {
-        let mut seen: BTreeMap<&str, Range<usize>> = BTreeMap::new();
+    fn choices(&mut self, raw: &[S<RawChoice>], allow_direction: bool) -> Vec<Choice> {
+        let mut seen: BTreeMap<String, Range<usize>> = BTreeMap::new();
         let mut out = Vec::new();
         for choice in raw {
             let c = choice.get_ref();
             self.code(&c.code);
-            if let Some(first) = seen.get(c.code.get_ref().as_str()) {
-                let first = first.clone();
+            if let Some(first) = seen.get(c.code.get_ref()).cloned() {
                 self.error(
                     format!("duplicate code `{}`", c.code.get_ref()),
                     c.code.span(),
                 )
                 .with_related(first, "first used here");
             } else {
-                seen.insert(c.code.get_ref(), c.code.span());
+                seen.insert(c.code.get_ref().clone(), c.code.span());
             }
-            let label = self.non_empty(&c.label, "label");
+            let label = self.text(&c.label, "label");
             let direction = c.direction.as_ref().map(|d| match d.get_ref() {
                 RawDirection::For => Direction::For,
                 RawDirection::Against => Direction::Against,
             });
             if let (false, Some(d)) = (allow_direction, &c.direction) {
-                self.error("`direction` belongs to codebook themes", d.span())
-                    .label = Some("a level of a scale has no direction".into());
+                self.error(
+                    "`direction` belongs to codebook themes and choices",
+                    d.span(),
+                )
+                .label = Some("scale levels and matrix rows have no direction".into());
             }
             out.push(Choice {
                 code: c.code.get_ref().clone(),
@@ -336,13 +617,8 @@ impl Checker {
         out
     }
 
-    fn scale(&mut self, id: &Spanned<String>, raw: &Spanned<RawScale>) -> Option<Scale> {
-        self.identifier(id, "scale id");
-        let scale = raw.get_ref();
-        let levels_raw: Vec<Spanned<RawChoice>> = scale
-            .levels
-            .get_ref()
-            .iter()
+    fn levels(&mut self, raw: &[S<super::raw::RawLevel>]) -> Vec<S<RawChoice>> {
+        raw.iter()
             .map(|l| {
                 let span = l.span();
                 let l = l.get_ref();
@@ -355,66 +631,114 @@ impl Checker {
                     },
                 )
             })
-            .collect();
-        let levels = self.choices(&levels_raw, false);
-        if levels.len() < 2 {
+            .collect()
+    }
+
+    fn scale(&mut self, id: &S<String>, raw: &S<RawScale>) -> Option<Scale> {
+        self.identifier(id, "scale id");
+        let scale = raw.get_ref();
+        let mut all = self.levels(scale.levels.get_ref());
+        let ordered = all.len();
+        all.extend(self.levels(&scale.nonsubstantive));
+        let levels = self.choices(&all, false);
+        if ordered < 2 {
             self.error(
                 format!("scale `{}` has fewer than two levels", id.get_ref()),
                 scale.levels.span(),
             )
-            .label = Some("expected at least two levels, lowest first".into());
+            .label = Some("expected at least two ordered levels, lowest first".into());
             return None;
         }
-        let sides = self.sides(id, scale, &levels)?;
+        let neutral = match &scale.neutral {
+            None => None,
+            Some(code) => match levels[..ordered]
+                .iter()
+                .position(|l| &l.code == code.get_ref())
+            {
+                Some(i) => Some(i),
+                None => {
+                    let codes: Vec<&str> =
+                        levels[..ordered].iter().map(|l| l.code.as_str()).collect();
+                    let help = did_you_mean(code.get_ref(), codes.iter().copied());
+                    self.error(
+                        format!(
+                            "the neutral level `{}` is not an ordered level of scale `{}`",
+                            code.get_ref(),
+                            id.get_ref()
+                        ),
+                        code.span(),
+                    )
+                    .with_help(help)
+                    .label = Some(format!("expected one of {}", list(&codes)));
+                    return None;
+                }
+            },
+        };
+        let sides = self.sides(id, scale, &levels, ordered)?;
         Some(Scale {
             id: id.get_ref().clone(),
             levels,
+            ordered,
+            neutral,
             sides,
         })
     }
 
-    /// Sides must cover every level once, each a consecutive run, in scale order, so that
-    /// merging small groups along the scale never crosses a side.
+    /// Sides must cover every ordered level once, each a consecutive run, in scale order,
+    /// so that merging small groups along the scale never crosses a side.
     fn sides(
         &mut self,
-        id: &Spanned<String>,
+        id: &S<String>,
         scale: &RawScale,
         levels: &[Choice],
+        ordered: usize,
     ) -> Option<Vec<Side>> {
         if scale.sides.is_empty() {
             return Some(Vec::new());
         }
-        let codes: Vec<&str> = levels.iter().map(|l| l.code.as_str()).collect();
-        let mut owner: Vec<Option<usize>> = vec![None; levels.len()];
+        let codes: Vec<&str> = levels[..ordered].iter().map(|l| l.code.as_str()).collect();
+        let mut owner: Vec<Option<usize>> = vec![None; ordered];
         let mut sides = Vec::new();
         let mut ok = true;
-        let mut side_ids: BTreeSet<&str> = BTreeSet::new();
+        let mut side_ids: BTreeSet<String> = BTreeSet::new();
         for (side_index, side) in scale.sides.iter().enumerate() {
             let side = side.get_ref();
             ok &= self.identifier(&side.id, "side id");
-            if !side_ids.insert(side.id.get_ref()) {
+            if !side_ids.insert(side.id.get_ref().clone()) {
                 self.error(
                     format!("duplicate side `{}`", side.id.get_ref()),
                     side.id.span(),
                 );
                 ok = false;
             }
-            let label = self.non_empty(&side.label, "label");
+            let label = self.text(&side.label, "label");
             let mut indices = Vec::new();
             for level in side.levels.get_ref() {
                 let Some(i) = codes.iter().position(|c| c == level.get_ref()) else {
-                    let help = did_you_mean(level.get_ref(), codes.iter().copied());
-                    self.error(
-                        format!(
-                            "side `{}` names `{}`, which is not a level of scale `{}`",
-                            side.id.get_ref(),
-                            level.get_ref(),
-                            id.get_ref()
-                        ),
-                        level.span(),
-                    )
-                    .with_help(help)
-                    .label = Some(format!("expected one of {}", list(&codes)));
+                    let nonsubstantive =
+                        levels[ordered..].iter().any(|l| &l.code == level.get_ref());
+                    if nonsubstantive {
+                        self.error(
+                            format!(
+                                "level `{}` is non-substantive and cannot be in a side",
+                                level.get_ref()
+                            ),
+                            level.span(),
+                        );
+                    } else {
+                        let help = did_you_mean(level.get_ref(), codes.iter().copied());
+                        self.error(
+                            format!(
+                                "side `{}` names `{}`, which is not a level of scale `{}`",
+                                side.id.get_ref(),
+                                level.get_ref(),
+                                id.get_ref()
+                            ),
+                            level.span(),
+                        )
+                        .with_help(help)
+                        .label = Some(format!("expected one of {}", list(&codes)));
+                    }
                     ok = false;
                     continue;
                 };
@@ -460,17 +784,17 @@ impl Checker {
             .filter(|(o, _)| o.is_none())
             .map(|(_, c)| *c)
             .collect();
+        let all_sides = scale.sides[0].span().start..scale.sides[scale.sides.len() - 1].span().end;
         if !uncovered.is_empty() {
-            let span = scale.sides[0].span().start..scale.sides[scale.sides.len() - 1].span().end;
             self.error(
                 format!(
                     "the sides of scale `{}` leave out {}",
                     id.get_ref(),
                     list(&uncovered)
                 ),
-                span,
+                all_sides.clone(),
             )
-            .label = Some("every level must belong to exactly one side".into());
+            .label = Some("every ordered level must belong to exactly one side".into());
             ok = false;
         }
         if ok
@@ -478,13 +802,12 @@ impl Checker {
                 .windows(2)
                 .any(|w| w[0].levels.start > w[1].levels.start)
         {
-            let span = scale.sides[0].span().start..scale.sides[scale.sides.len() - 1].span().end;
             self.error(
                 format!(
                     "the sides of scale `{}` are not in scale order",
                     id.get_ref()
                 ),
-                span,
+                all_sides,
             )
             .label = Some("list the side of the lowest levels first".into());
             ok = false;
@@ -492,7 +815,7 @@ impl Checker {
         ok.then_some(sides)
     }
 
-    fn code_list(&mut self, id: &Spanned<String>, raw: &Spanned<RawCodeList>) -> Vec<Choice> {
+    fn code_list(&mut self, id: &S<String>, raw: &S<RawCodeList>) -> Vec<Choice> {
         self.identifier(id, "codebook list id");
         let list = raw.get_ref();
         if list.codes.get_ref().is_empty() {
@@ -516,7 +839,8 @@ impl Checker {
                 .label =
                 Some("the response file uses this column name itself; choose another id".into());
         }
-        let text = self.non_empty(&q.text, "text");
+        let text = self.text(&q.text, "text");
+        let help = q.help.as_ref().map(|h| self.text(h, "help"));
         let kind_name = q.kind.get_ref().as_str();
         if !KINDS.contains(&kind_name) {
             let help = did_you_mean(kind_name, KINDS);
@@ -529,86 +853,236 @@ impl Checker {
             return None;
         }
         self.keys_for_kind(q, kind_name);
-        let kind = match kind_name {
-            "single" | "multiple" => {
-                let options = self.options(q, kind_name, codebook)?;
-                if kind_name == "single" {
-                    QuestionKind::Single { options }
-                } else {
-                    QuestionKind::Multiple { options }
-                }
-            }
-            "likert" => {
-                let Some(scale_ref) = &q.scale else {
-                    self.error(
-                        format!("likert question `{}` names no scale", q.id.get_ref()),
-                        q.kind.span(),
-                    )
-                    .label = Some("add `scale = \"<id>\"`, naming a [scales.<id>] table".into());
-                    return None;
-                };
-                let Some(scale) = scales.get_mut(scale_ref.get_ref()) else {
-                    let help = did_you_mean(scale_ref.get_ref(), scales.keys().map(String::as_str));
-                    let known: Vec<&str> = scales.keys().map(String::as_str).collect();
-                    self.error(
-                        format!("unknown scale `{}`", scale_ref.get_ref()),
-                        scale_ref.span(),
-                    )
-                    .with_help(help)
-                    .label = Some(if known.is_empty() {
-                        "no [scales.<id>] table is defined".to_string()
-                    } else {
-                        format!("expected one of {}", list(&known))
-                    });
-                    return None;
-                };
-                scale.used = true;
-                QuestionKind::Likert {
-                    scale: scale.value.clone()?,
-                }
-            }
-            _ => {
-                let max_length = match &q.max_length {
-                    Some(n) => Some(self.positive(n, "max_length")?),
-                    None => None,
-                };
-                QuestionKind::Text { max_length }
-            }
-        };
+        let kind = self.kind(q, kind_name, scales, codebook)?;
         id_ok.then(|| Question {
             id: q.id.get_ref().clone(),
             text,
-            help: q
-                .help
-                .as_ref()
-                .map(|h| h.get_ref().trim().to_string())
-                .filter(|h| !h.is_empty()),
+            help,
             required: q.required.as_ref().is_some_and(|r| *r.get_ref()),
+            show_if: None,
             kind,
         })
     }
 
+    fn kind(
+        &mut self,
+        q: &RawQuestion,
+        kind: &str,
+        scales: &mut BTreeMap<String, Named<Option<Scale>>>,
+        codebook: &mut BTreeMap<String, Named<Vec<Choice>>>,
+    ) -> Option<QuestionKind> {
+        Some(match kind {
+            "single" => QuestionKind::Single {
+                options: self.options(q, kind, 2, codebook)?,
+            },
+            "multiple" => {
+                let options = self.options(q, kind, 1, codebook)?;
+                let min_picks = q
+                    .min_picks
+                    .as_ref()
+                    .and_then(|n| self.positive(n, "min_picks"));
+                let max_picks = q
+                    .max_picks
+                    .as_ref()
+                    .and_then(|n| self.positive(n, "max_picks"));
+                if let (Some(min), Some(max), Some(span)) = (
+                    min_picks,
+                    max_picks,
+                    q.max_picks.as_ref().map(Spanned::span),
+                ) {
+                    if max < min {
+                        self.error(
+                            format!("`max_picks` ({max}) is below `min_picks` ({min})"),
+                            span,
+                        )
+                        .label = Some("the bounds are inverted".into());
+                    }
+                }
+                if let (Some(max), Some(span)) = (
+                    max_picks.or(min_picks),
+                    q.max_picks
+                        .as_ref()
+                        .or(q.min_picks.as_ref())
+                        .map(Spanned::span),
+                ) {
+                    if max as usize > options.choices.len() {
+                        self.error(
+                            format!(
+                                "{max} picks asked for, but there are only {} choices",
+                                options.choices.len()
+                            ),
+                            span,
+                        );
+                    }
+                }
+                QuestionKind::Multiple {
+                    options,
+                    min_picks,
+                    max_picks,
+                }
+            }
+            "ranking" => {
+                let options = self.options(q, kind, 2, codebook)?;
+                let top = q.top.as_ref().and_then(|n| self.positive(n, "top"));
+                if let (Some(top), Some(span)) = (top, q.top.as_ref().map(Spanned::span)) {
+                    if top as usize > options.choices.len() {
+                        self.error(
+                            format!(
+                                "`top` is {top}, but there are only {} choices to rank",
+                                options.choices.len()
+                            ),
+                            span,
+                        );
+                    }
+                }
+                QuestionKind::Ranking { options, top }
+            }
+            "likert" | "matrix" => {
+                let scale = self.scale_ref(q, scales)?;
+                if kind == "likert" {
+                    QuestionKind::Likert { scale }
+                } else {
+                    let Some(rows) = &q.rows else {
+                        self.error(
+                            format!("matrix question `{}` has no rows", q.id.get_ref()),
+                            q.kind.span(),
+                        )
+                        .label = Some("add `rows = [{ code = \"…\", label = \"…\" }, …]`".into());
+                        return None;
+                    };
+                    let rows_checked = self.choices(rows.get_ref(), false);
+                    if rows_checked.is_empty() {
+                        self.error(
+                            format!("matrix question `{}` has no rows", q.id.get_ref()),
+                            rows.span(),
+                        );
+                    }
+                    for (row, raw_row) in rows_checked.iter().zip(rows.get_ref()) {
+                        if row.code.contains('.') || row.code.contains('-') {
+                            self.error(format!("matrix row code `{}` must be an identifier", row.code), raw_row.get_ref().code.span())
+                                .label = Some("rows name columns `question.row` and are used in show_if: letters, digits and `_`".into());
+                        }
+                    }
+                    QuestionKind::Matrix {
+                        rows: rows_checked,
+                        scale,
+                    }
+                }
+            }
+            "numeric" => {
+                let (min, max) = self.bounds(q, false)?;
+                QuestionKind::Numeric {
+                    min,
+                    max,
+                    unit: q.unit.as_ref().map(|u| self.text(u, "unit")),
+                    integer: q.integer.as_ref().is_some_and(|i| *i.get_ref()),
+                }
+            }
+            "probability" => QuestionKind::Probability,
+            "year" => {
+                let (min, max) = self.bounds(q, true)?;
+                QuestionKind::Year {
+                    min: min.map(|v| v as i32),
+                    max: max.map(|v| v as i32),
+                }
+            }
+            _ => QuestionKind::Text {
+                max_length: match &q.max_length {
+                    Some(n) => Some(self.positive(n, "max_length")?),
+                    None => None,
+                },
+            },
+        })
+    }
+
+    /// `min` and `max` of a numeric or year question: finite, whole for years, in order.
+    fn bounds(&mut self, q: &RawQuestion, whole: bool) -> Option<(Option<f64>, Option<f64>)> {
+        let mut ok = true;
+        for (key, bound) in [("min", &q.min), ("max", &q.max)] {
+            let Some(bound) = bound else { continue };
+            let v = *bound.get_ref();
+            if !v.is_finite() || (whole && (v.fract() != 0.0 || v.abs() > 1e6)) {
+                let what = if whole {
+                    "a whole year"
+                } else {
+                    "a finite number"
+                };
+                self.error(format!("`{key}` is {v}"), bound.span()).label =
+                    Some(format!("expected {what}"));
+                ok = false;
+            }
+        }
+        let (min, max) = (
+            q.min.as_ref().map(|m| *m.get_ref()),
+            q.max.as_ref().map(|m| *m.get_ref()),
+        );
+        if let (Some(lo), Some(hi), Some(span)) = (min, max, q.max.as_ref().map(Spanned::span)) {
+            if hi < lo {
+                self.error(format!("`max` ({hi}) is below `min` ({lo})"), span)
+                    .label = Some("the bounds are inverted".into());
+                ok = false;
+            }
+        }
+        ok.then_some((min, max))
+    }
+
+    fn scale_ref(
+        &mut self,
+        q: &RawQuestion,
+        scales: &mut BTreeMap<String, Named<Option<Scale>>>,
+    ) -> Option<Scale> {
+        let Some(scale_ref) = &q.scale else {
+            self.error(
+                format!(
+                    "{} question `{}` names no scale",
+                    q.kind.get_ref(),
+                    q.id.get_ref()
+                ),
+                q.kind.span(),
+            )
+            .label = Some("add `scale = \"<id>\"`, naming a [scales.<id>] table".into());
+            return None;
+        };
+        let Some(scale) = scales.get_mut(scale_ref.get_ref()) else {
+            let known: Vec<String> = scales.keys().cloned().collect();
+            let help = did_you_mean(scale_ref.get_ref(), known.iter().map(String::as_str));
+            self.error(
+                format!("unknown scale `{}`", scale_ref.get_ref()),
+                scale_ref.span(),
+            )
+            .with_help(help)
+            .label = Some(if known.is_empty() {
+                "no [scales.<id>] table is defined".to_string()
+            } else {
+                format!(
+                    "expected one of {}",
+                    list(&known.iter().map(String::as_str).collect::<Vec<_>>())
+                )
+            });
+            return None;
+        };
+        scale.used = true;
+        scale.value.clone()
+    }
+
     /// Refuses keys that mean nothing for the question's kind, naming the kind.
     fn keys_for_kind(&mut self, q: &RawQuestion, kind: &str) {
-        let present: [KeyForKinds; 4] = [
-            (
-                "choices",
-                q.choices.as_ref().map(Spanned::span),
-                &["single", "multiple"],
-            ),
-            (
-                "codebook",
-                q.codebook.as_ref().map(Spanned::span),
-                &["single", "multiple"],
-            ),
-            ("scale", q.scale.as_ref().map(Spanned::span), &["likert"]),
-            (
-                "max_length",
-                q.max_length.as_ref().map(Spanned::span),
-                &["text"],
-            ),
+        let spans: [Option<Range<usize>>; 13] = [
+            q.choices.as_ref().map(Spanned::span),
+            q.codebook.as_ref().map(Spanned::span),
+            q.other.as_ref().map(Spanned::span),
+            q.min_picks.as_ref().map(Spanned::span),
+            q.max_picks.as_ref().map(Spanned::span),
+            q.scale.as_ref().map(Spanned::span),
+            q.rows.as_ref().map(Spanned::span),
+            q.min.as_ref().map(Spanned::span),
+            q.max.as_ref().map(Spanned::span),
+            q.unit.as_ref().map(Spanned::span),
+            q.integer.as_ref().map(Spanned::span),
+            q.top.as_ref().map(Spanned::span),
+            q.max_length.as_ref().map(Spanned::span),
         ];
-        for (key, span, kinds) in present {
+        for ((key, kinds), span) in KEYS_BY_KIND.iter().zip(spans) {
             if let (Some(span), false) = (span, kinds.contains(&kind)) {
                 self.error(
                     format!("`{key}` does not apply to a `{kind}` question"),
@@ -623,17 +1097,19 @@ impl Checker {
         &mut self,
         q: &RawQuestion,
         kind: &str,
+        minimum: usize,
         codebook: &mut BTreeMap<String, Named<Vec<Choice>>>,
     ) -> Option<Options> {
-        let options = match (&q.choices, &q.codebook) {
+        let mut options = match (&q.choices, &q.codebook) {
             (Some(choices), None) => Options {
                 choices: self.choices(choices.get_ref(), true),
                 codebook: None,
+                other: false,
             },
             (None, Some(name)) => {
                 let Some(list) = codebook.get_mut(name.get_ref()) else {
-                    let help = did_you_mean(name.get_ref(), codebook.keys().map(String::as_str));
-                    let known: Vec<&str> = codebook.keys().map(String::as_str).collect();
+                    let known: Vec<String> = codebook.keys().cloned().collect();
+                    let help = did_you_mean(name.get_ref(), known.iter().map(String::as_str));
                     self.error(
                         format!("unknown codebook list `{}`", name.get_ref()),
                         name.span(),
@@ -642,7 +1118,10 @@ impl Checker {
                     .label = Some(if known.is_empty() {
                         "no [codebook.<id>] table is defined".to_string()
                     } else {
-                        format!("expected one of {}", list(&known))
+                        format!(
+                            "expected one of {}",
+                            list(&known.iter().map(String::as_str).collect::<Vec<_>>())
+                        )
                     });
                     return None;
                 };
@@ -650,6 +1129,7 @@ impl Checker {
                 Options {
                     choices: list.value.clone(),
                     codebook: Some(name.get_ref().clone()),
+                    other: false,
                 }
             }
             (Some(_), Some(name)) => {
@@ -665,7 +1145,20 @@ impl Checker {
                 return None;
             }
         };
-        let minimum = if kind == "single" { 2 } else { 1 };
+        if let Some(other) = q.other.as_ref().filter(|o| *o.get_ref()) {
+            if options.choices.iter().any(|c| c.code == OTHER) {
+                self.error(
+                    format!("`other = true` adds the code `{OTHER}`, which is already a choice"),
+                    other.span(),
+                );
+            }
+            options.choices.push(Choice {
+                code: OTHER.to_string(),
+                label: Text::new("Other (please specify)"),
+                direction: None,
+            });
+            options.other = true;
+        }
         if options.choices.len() < minimum {
             let span = q.choices.as_ref().map_or(q.kind.span(), Spanned::span);
             self.error(
@@ -681,30 +1174,23 @@ impl Checker {
 
     fn position(
         &mut self,
-        name: &Spanned<String>,
-        raw: &RawSurvey,
-        questions: &[Question],
+        name: &S<String>,
+        raw: &[&RawQuestion],
+        questions: Option<&[Question]>,
     ) -> Option<usize> {
-        let Some(index) = questions.iter().position(|q| &q.id == name.get_ref()) else {
-            let ids: Vec<&str> = raw
-                .questions
-                .get_ref()
-                .iter()
-                .map(|q| q.get_ref().id.get_ref().as_str())
-                .collect();
-            if !ids.contains(&name.get_ref().as_str()) {
-                let help = did_you_mean(name.get_ref(), ids.iter().copied());
-                self.error(
-                    format!("the position question `{}` is not defined", name.get_ref()),
-                    name.span(),
-                )
-                .with_help(help)
-                .label = Some("expected the id of a question of the survey".into());
-            }
+        let Some(index) = raw.iter().position(|q| q.id.get_ref() == name.get_ref()) else {
+            let help = did_you_mean(name.get_ref(), raw.iter().map(|q| q.id.get_ref().as_str()));
+            self.error(
+                format!("the position question `{}` is not defined", name.get_ref()),
+                name.span(),
+            )
+            .with_help(help)
+            .label = Some("expected the id of a question of the survey".into());
             return None;
         };
-        let question = &questions[index];
-        if !matches!(question.kind, QuestionKind::Likert { .. }) {
+        let question = &questions?[index];
+        let raw_q = raw[index];
+        let QuestionKind::Likert { scale } = &question.kind else {
             self.error(
                 format!("the position question `{}` is not ordinal", name.get_ref()),
                 name.span(),
@@ -715,11 +1201,23 @@ impl Checker {
                 question.kind.name()
             ));
             return None;
-        }
+        };
         if !question.required {
-            let span = raw.questions.get_ref()[index].get_ref().id.span();
-            self.error(format!("the position question `{}` is not required", question.id), span)
+            self.error(format!("the position question `{}` is not required", question.id), raw_q.id.span())
                 .with_help(Some("add `required = true`: every result is broken down by the position, so every response must give one".into()));
+            return None;
+        }
+        if let Some(show_if) = &raw_q.show_if {
+            self.error(
+                "the position question is asked of everyone; it cannot have `show_if`",
+                show_if.span(),
+            );
+            return None;
+        }
+        if scale.levels.len() > scale.ordered {
+            let span = raw_q.scale.as_ref().map_or(raw_q.id.span(), Spanned::span);
+            self.error(format!("the position scale `{}` has non-substantive levels", scale.id), span)
+                .label = Some("every respondent must be placed on the scale; use a scale without `nonsubstantive` levels".into());
             return None;
         }
         Some(index)
@@ -727,7 +1225,8 @@ impl Checker {
 
     fn segments(
         &mut self,
-        raw: &[Spanned<String>],
+        raw: &[S<String>],
+        raw_questions: &[&RawQuestion],
         questions: &[Question],
         position: Option<usize>,
     ) -> Vec<usize> {
@@ -767,19 +1266,49 @@ impl Checker {
                     name.span(),
                 );
             } else {
+                if raw_questions[index].show_if.is_some() {
+                    self.warning(format!("segment `{}` has a show_if: respondents it is not shown to belong to no segment", question.id), Some(name.span()));
+                }
                 out.push(index);
             }
         }
         out
     }
+
+    fn weights(&mut self, raw: &RawSurvey, questions: &[&RawQuestion]) -> Option<String> {
+        let name = raw.weights.as_ref()?;
+        if !self.identifier(name, "weights column") {
+            return None;
+        }
+        let taken = RESERVED_COLUMNS.contains(&name.get_ref().as_str())
+            || questions.iter().any(|q| q.id.get_ref() == name.get_ref());
+        if taken {
+            self.error(
+                format!(
+                    "the weights column `{}` is already a column of the response file",
+                    name.get_ref()
+                ),
+                name.span(),
+            )
+            .label = Some("name a column of its own, e.g. `weight`".into());
+            return None;
+        }
+        Some(name.get_ref().clone())
+    }
 }
 
-/// A kind-specific key: its name, where it was written (if it was), and the kinds it
-/// applies to.
-type KeyForKinds<'a> = (&'a str, Option<Range<usize>>, &'a [&'a str]);
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()));
+    primary_ok
+        && parts
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
 
 /// `a`, `b` and `c`, for messages.
-fn list(items: &[&str]) -> String {
+pub(super) fn list(items: &[&str]) -> String {
     let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
     match quoted.len() {
         0 => "nothing".to_string(),
@@ -787,7 +1316,6 @@ fn list(items: &[&str]) -> String {
         n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
     }
 }
-
 #[cfg(test)]
 mod tests {
     use crate::diagnostic::{Report, Severity};
@@ -817,7 +1345,7 @@ required = true
 
     /// Each finding as (severity, line, column, message, help).
     fn findings(source: &str) -> Vec<(Severity, usize, usize, String, Option<String>)> {
-        let (_, diagnostics) = super::check(source);
+        let (_, diagnostics) = super::check(source, std::path::Path::new(""));
         let report = Report {
             path: "t.toml".into(),
             source: source.into(),
@@ -851,7 +1379,7 @@ required = true
 
     #[test]
     fn the_base_survey_is_valid_and_builds_the_tree() {
-        let (survey, diagnostics) = super::check(BASE);
+        let (survey, diagnostics) = super::check(BASE, std::path::Path::new(""));
         assert!(diagnostics.is_empty(), "{diagnostics:#?}");
         let survey = survey.unwrap();
         assert_eq!(survey.position_question().id, "stance");
@@ -1030,7 +1558,7 @@ required = true
     fn unused_definitions_and_missing_panel_are_warnings() {
         let source = BASE.replace("[panel]\ninvited = 5\n", "")
             + "[codebook.themes]\ncodes = [{ code = \"x\", label = \"X\" }]\n";
-        let (survey, _) = super::check(&source);
+        let (survey, _) = super::check(&source, std::path::Path::new(""));
         assert!(
             survey.is_some(),
             "warnings do not stop a survey from loading"

@@ -1,8 +1,10 @@
 //! The canonical response file's columns, which the CSV template form writes and the
-//! ingest stage reads: `respondent_id`, `submitted_at`, then one column per question.
+//! ingest stage reads: `respondent_id`, `submitted_at`, the weights column if the survey
+//! has one, then per question one column (`q`), one per matrix row (`q.row`), and for an
+//! "other, please specify" choice its text (`q.other`).
 
-use super::Survey;
 use super::check::RESERVED_COLUMNS;
+use super::{OTHER, QuestionKind, Survey};
 
 /// What a column of the canonical response file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -11,8 +13,14 @@ pub enum CanonicalColumn {
     RespondentId,
     /// When the response was submitted (RFC 3339); optional.
     SubmittedAt,
+    /// The respondent's weight (a positive number), for weighted surveys.
+    Weight,
     /// The answer to the question at this index of `Survey::questions`.
     Answer(usize),
+    /// One row of a matrix question: (question, row).
+    Row(usize, usize),
+    /// The text given with the "other" choice of a question.
+    Other(usize),
 }
 
 /// The canonical columns of a survey, in file order.
@@ -33,8 +41,24 @@ impl Columns {
                 CanonicalColumn::SubmittedAt,
             ),
         ];
+        if let Some(weights) = &survey.weights {
+            columns.push((weights.clone(), CanonicalColumn::Weight));
+        }
         for (i, q) in survey.questions.iter().enumerate() {
-            columns.push((q.id.clone(), CanonicalColumn::Answer(i)));
+            match &q.kind {
+                QuestionKind::Matrix { rows, .. } => {
+                    for (r, row) in rows.iter().enumerate() {
+                        columns
+                            .push((format!("{}.{}", q.id, row.code), CanonicalColumn::Row(i, r)));
+                    }
+                }
+                _ => {
+                    columns.push((q.id.clone(), CanonicalColumn::Answer(i)));
+                    if q.has_other() {
+                        columns.push((format!("{}.{OTHER}", q.id), CanonicalColumn::Other(i)));
+                    }
+                }
+            }
         }
         Columns { columns }
     }
@@ -52,13 +76,16 @@ impl Columns {
             .map(|(_, column)| *column)
     }
 
-    /// Whether a file must have this column: the respondent id and every required
-    /// question (a row cannot give a required answer without its column).
+    /// Whether a file must have this column: the respondent id, the weight of a weighted
+    /// survey, and every required question that is always shown (a row cannot give a
+    /// required answer without its column).
     pub fn is_required(&self, survey: &Survey, column: CanonicalColumn) -> bool {
+        let always_required =
+            |q: usize| survey.questions[q].required && survey.questions[q].show_if.is_none();
         match column {
-            CanonicalColumn::RespondentId => true,
-            CanonicalColumn::SubmittedAt => false,
-            CanonicalColumn::Answer(i) => survey.questions[i].required,
+            CanonicalColumn::RespondentId | CanonicalColumn::Weight => true,
+            CanonicalColumn::SubmittedAt | CanonicalColumn::Other(_) => false,
+            CanonicalColumn::Answer(q) | CanonicalColumn::Row(q, _) => always_required(q),
         }
     }
 }

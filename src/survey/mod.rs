@@ -1,13 +1,17 @@
 //! The survey definition: the one tree every later stage reads.
 //!
-//! A definition is loaded from TOML ([`load`]), checked ([`check`]) into a [`Survey`],
-//! and never re-parsed: forms, ingest and analysis walk this tree.
+//! A definition is loaded from TOML ([`load`]), checked into a [`Survey`], and never
+//! re-parsed: forms, ingest, analysis and synthesis walk this tree.
 
 mod check;
+mod conditions;
 mod layout;
 mod raw;
+pub mod show_if;
 mod suggest;
+mod text;
 
+use std::ops::Range;
 use std::path::Path;
 
 use serde::Serialize;
@@ -15,8 +19,11 @@ use serde::Serialize;
 use crate::diagnostic::Report;
 use crate::error::{Error, Result};
 
+pub use check::{KINDS, RESERVED_COLUMNS};
 pub use layout::{CanonicalColumn, Columns};
+pub use show_if::{Cond, Given, Target};
 pub use suggest::did_you_mean;
+pub use text::Text;
 
 /// A checked survey definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,27 +31,45 @@ pub struct Survey {
     /// Short name: the file is `surveys/<id>.toml`, its data `data/<id>/`, its report
     /// `reports/<id>/`.
     pub id: String,
-    pub title: String,
+    pub title: Text,
     /// The headline question the study asks, as the report states it.
-    pub question: Option<String>,
+    pub question: Option<Text>,
     /// Text shown before the first question of a form.
-    pub intro: Option<String>,
-    /// Language of the labels, as a BCP 47 tag (e.g. `en`).
+    pub intro: Option<Text>,
+    /// The default language of the labels, as a BCP 47 tag (e.g. `en`).
     pub language: String,
+    /// Every language the labels are given in, the default first.
+    pub languages: Vec<String>,
     pub panel: Panel,
     pub anonymity: Anonymity,
+    /// Pages of questions, in order; a survey without sections has one, untitled.
+    pub sections: Vec<Section>,
+    /// Every question, in order (sections hold ranges of this list).
     pub questions: Vec<Question>,
     /// Index into `questions` of the position question, by which everything is grouped.
     pub position: usize,
     /// Indices into `questions` of further questions reports may break down by.
     pub segments: Vec<usize>,
+    /// Name of a response column holding each respondent's weight, if the survey is
+    /// weighted.
+    pub weights: Option<String>,
 }
 
 /// Who was asked, so reports can give a response rate.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Panel {
     pub invited: Option<u32>,
-    pub description: Option<String>,
+    /// The invitees' respondent ids, when the survey names a roster file.
+    pub roster: Option<Roster>,
+    pub description: Option<Text>,
+}
+
+/// A list of invitee ids, read from a CSV file with a `respondent_id` column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Roster {
+    /// As written in the definition (relative to the definition's folder).
+    pub path: String,
+    pub ids: Vec<String>,
 }
 
 /// The smallest group any output may break results down by or attribute answers to.
@@ -53,61 +78,111 @@ pub struct Anonymity {
     pub min_group_size: u32,
 }
 
+/// A page of questions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    pub id: String,
+    pub title: Option<Text>,
+    pub intro: Option<Text>,
+    /// The questions of this section: a range of `Survey::questions`.
+    pub questions: Range<usize>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Question {
-    /// Identifier: also the column name in the canonical response file.
+    /// Identifier: also the column name (or prefix) in the canonical response file.
     pub id: String,
-    pub text: String,
-    pub help: Option<String>,
+    pub text: Text,
+    pub help: Option<Text>,
+    /// Whether a response must answer it when it is shown.
     pub required: bool,
+    /// When the question is shown; `None`: always.
+    pub show_if: Option<Condition>,
     pub kind: QuestionKind,
+}
+
+/// A resolved `show_if` with the text it was written as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub source: String,
+    pub cond: Cond,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum QuestionKind {
     /// Exactly one of a list of choices.
     Single { options: Options },
-    /// Any number of a list of choices.
-    Multiple { options: Options },
+    /// Any number of a list of choices, optionally at least `min` and at most `max`.
+    Multiple {
+        options: Options,
+        min_picks: Option<u32>,
+        max_picks: Option<u32>,
+    },
     /// One level of a named ordered scale.
     Likert { scale: Scale },
+    /// Several rows, each rated on one scale.
+    Matrix { rows: Vec<Choice>, scale: Scale },
+    /// A number, optionally bounded and whole.
+    Numeric {
+        min: Option<f64>,
+        max: Option<f64>,
+        unit: Option<Text>,
+        integer: bool,
+    },
+    /// A probability in percent, 0 to 100.
+    Probability,
+    /// A calendar year, optionally bounded.
+    Year { min: Option<i32>, max: Option<i32> },
+    /// Choices put in order: all of them, or the top `top`.
+    Ranking { options: Options, top: Option<u32> },
     /// Free text.
     Text { max_length: Option<u32> },
 }
 
-/// The choices of a single or multiple choice question.
+/// The choices of a single, multiple or ranking question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
+    /// Every choice, in order; with `other`, the last is the `other` choice.
     pub choices: Vec<Choice>,
     /// The codebook list the choices come from, when they are not written inline.
     pub codebook: Option<String>,
+    /// Whether the last choice is "Other, please specify", with its text in the column
+    /// `<question>.other`.
+    pub other: bool,
 }
+
+/// The code of the "Other, please specify" choice.
+pub const OTHER: &str = "other";
 
 /// An ordered scale, defined once and shared by the questions that use it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scale {
     pub id: String,
-    /// Levels from the lowest (first) to the highest (last).
+    /// Ordered levels, lowest first, then the non-substantive ones ("don't know").
     pub levels: Vec<Choice>,
-    /// Consecutive runs of levels that reports can group by, in scale order. Empty when
-    /// the scale declares none.
+    /// How many of `levels` are ordered; the rest are non-substantive.
+    pub ordered: usize,
+    /// Index of the neutral level, if the scale declares one.
+    pub neutral: Option<usize>,
+    /// Consecutive runs of ordered levels that reports can group by, in scale order.
+    /// Empty when the scale declares none.
     pub sides: Vec<Side>,
 }
 
 /// A named run of consecutive scale levels, e.g. "against" = the two lowest.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Side {
     pub id: String,
-    pub label: String,
+    pub label: Text,
     /// Index of the first level and one past the last.
-    pub levels: std::ops::Range<usize>,
+    pub levels: Range<usize>,
 }
 
 /// A code a respondent can give, with the label people read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Choice {
     pub code: String,
-    pub label: String,
+    pub label: Text,
     /// For codebook themes: which way along the position scale the theme pushes.
     pub direction: Option<Direction>,
 }
@@ -138,26 +213,84 @@ impl QuestionKind {
             QuestionKind::Single { .. } => "single",
             QuestionKind::Multiple { .. } => "multiple",
             QuestionKind::Likert { .. } => "likert",
+            QuestionKind::Matrix { .. } => "matrix",
+            QuestionKind::Numeric { .. } => "numeric",
+            QuestionKind::Probability => "probability",
+            QuestionKind::Year { .. } => "year",
+            QuestionKind::Ranking { .. } => "ranking",
             QuestionKind::Text { .. } => "text",
+        }
+    }
+
+    /// Whether answers are numbers (numeric, probability, year).
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self,
+            QuestionKind::Numeric { .. } | QuestionKind::Probability | QuestionKind::Year { .. }
+        )
+    }
+
+    /// The bounds a numeric answer must lie within, if any.
+    pub fn bounds(&self) -> (Option<f64>, Option<f64>) {
+        match self {
+            QuestionKind::Numeric { min, max, .. } => (*min, *max),
+            QuestionKind::Probability => (Some(0.0), Some(100.0)),
+            QuestionKind::Year { min, max } => (min.map(f64::from), max.map(f64::from)),
+            _ => (None, None),
         }
     }
 }
 
+impl Scale {
+    /// The ordered levels (without the non-substantive ones).
+    pub fn ordered_levels(&self) -> &[Choice] {
+        &self.levels[..self.ordered]
+    }
+
+    /// Whether level `i` is non-substantive ("don't know", "prefer not to say").
+    pub fn is_nonsubstantive(&self, i: usize) -> bool {
+        i >= self.ordered
+    }
+}
+
 impl Question {
-    /// The codes a respondent can give, in order; empty for free text.
+    /// The codes a respondent can give, in order: choices, or scale levels (for a matrix,
+    /// the scale's levels, which every row uses). Empty for numbers and free text.
     pub fn choices(&self) -> &[Choice] {
         match &self.kind {
-            QuestionKind::Single { options } | QuestionKind::Multiple { options } => {
-                &options.choices
-            }
-            QuestionKind::Likert { scale } => &scale.levels,
-            QuestionKind::Text { .. } => &[],
+            QuestionKind::Single { options }
+            | QuestionKind::Multiple { options, .. }
+            | QuestionKind::Ranking { options, .. } => &options.choices,
+            QuestionKind::Likert { scale } | QuestionKind::Matrix { scale, .. } => &scale.levels,
+            _ => &[],
         }
     }
 
     /// Index of a code among [`Question::choices`].
     pub fn choice_index(&self, code: &str) -> Option<usize> {
         self.choices().iter().position(|c| c.code == code)
+    }
+
+    /// The scale of a likert or matrix question.
+    pub fn scale(&self) -> Option<&Scale> {
+        match &self.kind {
+            QuestionKind::Likert { scale } | QuestionKind::Matrix { scale, .. } => Some(scale),
+            _ => None,
+        }
+    }
+
+    /// The rows of a matrix question (empty for other kinds).
+    pub fn rows(&self) -> &[Choice] {
+        match &self.kind {
+            QuestionKind::Matrix { rows, .. } => rows,
+            _ => &[],
+        }
+    }
+
+    /// Whether the last choice is "Other, please specify".
+    pub fn has_other(&self) -> bool {
+        matches!(&self.kind,
+            QuestionKind::Single { options } | QuestionKind::Multiple { options, .. } if options.other)
     }
 }
 
@@ -178,9 +311,17 @@ impl Survey {
         self.questions.iter().find(|q| q.id == id)
     }
 
-    /// The column layout of this survey's responses (canonical CSV and response table).
+    /// The column layout of this survey's canonical response file.
     pub fn columns(&self) -> Columns {
         Columns::of(self)
+    }
+
+    /// The section a question belongs to.
+    pub fn section_of(&self, question: usize) -> &Section {
+        self.sections
+            .iter()
+            .find(|s| s.questions.contains(&question))
+            .unwrap_or(&self.sections[0])
     }
 }
 
@@ -201,16 +342,30 @@ pub fn load(path: &Path) -> Result<Loaded> {
     parse(&path.display().to_string(), &source)
 }
 
-/// Checks a definition given as text; `path` is used only in messages.
+/// Checks a definition given as text. `path` names it in messages, and files it refers
+/// to (a roster) are found relative to its folder.
 pub fn parse(path: &str, source: &str) -> Result<Loaded> {
-    let (survey, diagnostics) = check::check(source);
+    let report = check_source(path, source);
+    match report.0 {
+        Some(survey) if !report.1.has_errors() => Ok(Loaded {
+            survey,
+            report: report.1,
+        }),
+        _ => Err(Error::Definition(report.1)),
+    }
+}
+
+/// Every finding about a definition, and the survey when it has no errors.
+pub fn check_source(path: &str, source: &str) -> (Option<Survey>, Report) {
+    let base = Path::new(path).parent().unwrap_or(Path::new(""));
+    let (survey, diagnostics) = check::check(source, base);
     let report = Report {
         path: path.to_string(),
         source: source.to_string(),
         diagnostics,
     };
-    match survey {
-        Some(survey) if !report.has_errors() => Ok(Loaded { survey, report }),
-        _ => Err(Error::Definition(report)),
-    }
+    (survey, report)
 }
+
+#[cfg(test)]
+mod tests;

@@ -7,74 +7,84 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::text::RawText;
+
+pub type S<T> = Spanned<T>;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSurvey {
-    pub id: Spanned<String>,
-    pub title: Spanned<String>,
-    pub question: Option<Spanned<String>>,
-    pub intro: Option<Spanned<String>>,
-    pub language: Option<Spanned<String>>,
-    pub position: Spanned<String>,
+    pub id: S<String>,
+    pub title: S<RawText>,
+    pub question: Option<S<RawText>>,
+    pub intro: Option<S<RawText>>,
+    pub language: Option<S<String>>,
+    pub position: S<String>,
     #[serde(default)]
-    pub segments: Vec<Spanned<String>>,
-    pub panel: Option<Spanned<RawPanel>>,
-    pub anonymity: Spanned<RawAnonymity>,
+    pub segments: Vec<S<String>>,
+    pub weights: Option<S<String>>,
+    pub panel: Option<S<RawPanel>>,
+    pub anonymity: S<RawAnonymity>,
     #[serde(default)]
-    pub scales: BTreeMap<Spanned<String>, Spanned<RawScale>>,
+    pub scales: BTreeMap<S<String>, S<RawScale>>,
     #[serde(default)]
-    pub codebook: BTreeMap<Spanned<String>, Spanned<RawCodeList>>,
-    pub questions: Spanned<Vec<Spanned<RawQuestion>>>,
+    pub codebook: BTreeMap<S<String>, S<RawCodeList>>,
+    pub sections: Option<S<Vec<S<RawSection>>>>,
+    pub questions: Option<S<Vec<S<RawQuestion>>>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPanel {
-    pub invited: Option<Spanned<i64>>,
-    pub description: Option<Spanned<String>>,
+    pub invited: Option<S<i64>>,
+    pub roster: Option<S<String>>,
+    pub description: Option<S<RawText>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAnonymity {
-    pub min_group_size: Spanned<i64>,
+    pub min_group_size: S<i64>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScale {
-    pub levels: Spanned<Vec<Spanned<RawLevel>>>,
+    pub levels: S<Vec<S<RawLevel>>>,
     #[serde(default)]
-    pub sides: Vec<Spanned<RawSide>>,
+    pub nonsubstantive: Vec<S<RawLevel>>,
+    pub neutral: Option<S<String>>,
+    #[serde(default)]
+    pub sides: Vec<S<RawSide>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLevel {
-    pub code: Spanned<String>,
-    pub label: Spanned<String>,
+    pub code: S<String>,
+    pub label: S<RawText>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSide {
-    pub id: Spanned<String>,
-    pub label: Spanned<String>,
-    pub levels: Spanned<Vec<Spanned<String>>>,
+    pub id: S<String>,
+    pub label: S<RawText>,
+    pub levels: S<Vec<S<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCodeList {
-    pub codes: Spanned<Vec<Spanned<RawChoice>>>,
+    pub codes: S<Vec<S<RawChoice>>>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawChoice {
-    pub code: Spanned<String>,
-    pub label: Spanned<String>,
-    pub direction: Option<Spanned<RawDirection>>,
+    pub code: S<String>,
+    pub label: S<RawText>,
+    pub direction: Option<S<RawDirection>>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -84,18 +94,37 @@ pub enum RawDirection {
     Against,
 }
 
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSection {
+    pub id: S<String>,
+    pub title: Option<S<RawText>>,
+    pub intro: Option<S<RawText>>,
+    pub questions: S<Vec<S<RawQuestion>>>,
+}
+
 /// Every key any question kind takes; which keys a kind accepts is checked afterwards,
 /// so that a misplaced key gets a message naming the kind.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawQuestion {
-    pub id: Spanned<String>,
-    pub kind: Spanned<String>,
-    pub text: Spanned<String>,
-    pub help: Option<Spanned<String>>,
-    pub required: Option<Spanned<bool>>,
-    pub choices: Option<Spanned<Vec<Spanned<RawChoice>>>>,
-    pub codebook: Option<Spanned<String>>,
-    pub scale: Option<Spanned<String>>,
-    pub max_length: Option<Spanned<i64>>,
+    pub id: S<String>,
+    pub kind: S<String>,
+    pub text: S<RawText>,
+    pub help: Option<S<RawText>>,
+    pub required: Option<S<bool>>,
+    pub show_if: Option<S<String>>,
+    pub choices: Option<S<Vec<S<RawChoice>>>>,
+    pub codebook: Option<S<String>>,
+    pub other: Option<S<bool>>,
+    pub min_picks: Option<S<i64>>,
+    pub max_picks: Option<S<i64>>,
+    pub scale: Option<S<String>>,
+    pub rows: Option<S<Vec<S<RawChoice>>>>,
+    pub min: Option<S<f64>>,
+    pub max: Option<S<f64>>,
+    pub unit: Option<S<RawText>>,
+    pub integer: Option<S<bool>>,
+    pub top: Option<S<i64>>,
+    pub max_length: Option<S<i64>>,
 }
