@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::form::Format;
 
@@ -23,10 +23,17 @@ pub struct Cli {
 pub enum Command {
     /// Check a survey definition and list every mistake with its file, line and column.
     ///
-    /// Example: canvass check surveys/capabilities-roles.toml
+    /// With --format json the findings are printed to standard output as one JSON object
+    /// (file, ok, diagnostics with line, column, end, label, help and related places;
+    /// see docs/survey-format.md), for editors and scripts. The exit code is the same.
+    ///
+    /// Example: canvass check surveys/capabilities-roles.toml --format json
     Check {
         #[command(flatten)]
         survey: SurveyArg,
+        /// How to print the findings: for people (text) or as data (json).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
         #[command(flatten)]
         warnings: WarningsArg,
     },
@@ -95,6 +102,15 @@ pub enum Command {
         #[command(flatten)]
         warnings: WarningsArg,
     },
+}
+
+/// How `canvass check` prints what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Each finding with its source line and a caret; a summary when the survey is valid.
+    Text,
+    /// One JSON object on standard output, errors and warnings alike.
+    Json,
 }
 
 #[derive(Debug, Args)]
