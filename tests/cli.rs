@@ -249,9 +249,112 @@ fn every_bad_survey_gets_its_located_diagnostic() {
         }
         // The source line is shown, with a caret under the mistake.
         assert!(ran.stderr.contains('^'), "{}", ran.stderr);
+
+        // The same finding as data, at the same line and column.
+        let ran = run(&["check", &relative, "--format", "json"]);
+        assert_eq!(ran.code, 2, "{relative}: {}", ran.stderr);
+        assert_eq!(
+            ran.stderr, "",
+            "{relative}: JSON mode writes nothing for people"
+        );
+        let json: Value = serde_json::from_str(&ran.stdout)
+            .unwrap_or_else(|e| panic!("{relative}: not JSON ({e}):\n{}", ran.stdout));
+        assert_eq!(json["file"], relative.as_str());
+        assert_eq!(json["ok"], false);
+        let (line, column) = location.split_once(':').unwrap();
+        let (line, column): (u64, u64) = (line.parse().unwrap(), column.parse().unwrap());
+        let found = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["line"] == line && d["column"] == column && d["severity"] == "error")
+            .unwrap_or_else(|| panic!("{relative}: no error at {location} in\n{}", ran.stdout));
+        let mut words = vec![found["message"].as_str().unwrap().to_string()];
+        for key in ["label", "help"] {
+            words.extend(found[key].as_str().map(str::to_string));
+        }
+        for related in found["related"].as_array().unwrap() {
+            words.push(related["message"].as_str().unwrap().to_string());
+        }
+        for part in parts.split(" | ") {
+            assert!(
+                words.iter().any(|w| w.contains(part)),
+                "{relative}: expected `{part}` in {found}"
+            );
+        }
+        assert!(
+            (found["end_line"].as_u64(), found["end_column"].as_u64())
+                >= (Some(line), Some(column)),
+            "{relative}: the end comes after the start: {found}"
+        );
         checked += 1;
     }
-    assert!(checked >= 4);
+    assert!(checked >= 25, "{checked} bad surveys");
+}
+
+/// A valid survey with one warning (no `[panel]`), written to a temporary folder.
+fn survey_with_a_warning(dir: &Path) -> PathBuf {
+    let path = dir.join("warned.toml");
+    let source = fs::read_to_string(root().join("surveys/capabilities-roles.toml"))
+        .unwrap()
+        .replace("[panel]\ninvited = 22\n", "[panel]\n");
+    assert!(
+        source.contains("[panel]\ndescription"),
+        "the panel table changed shape"
+    );
+    fs::write(&path, source).unwrap();
+    path
+}
+
+#[test]
+fn check_as_json_reports_a_valid_survey_and_keeps_the_exit_codes() {
+    let ran = run(&["check", "capabilities-roles", "--format", "json"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(
+        ran.stdout,
+        "{\n  \"file\": \"surveys/capabilities-roles.toml\",\n  \"ok\": true,\n  \"diagnostics\": []\n}\n"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let warned = survey_with_a_warning(dir.path());
+    let warned = warned.to_str().unwrap();
+    let ran = run(&["check", warned, "--format", "json"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stderr, "", "warnings are in the JSON only");
+    let json: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(json["ok"], true);
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{}", ran.stdout);
+    assert_eq!(diagnostics[0]["severity"], "warning");
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("neither `invited` nor `roster`"),
+        "{}",
+        ran.stdout
+    );
+
+    // --deny-warnings turns the same warning into exit 1, in either format.
+    assert_eq!(
+        run(&["check", warned, "--format", "json", "--deny-warnings"]).code,
+        1
+    );
+    assert_eq!(run(&["check", warned, "--deny-warnings"]).code, 1);
+    assert_eq!(run(&["check", warned]).code, 0);
+}
+
+#[test]
+fn check_as_json_of_an_unreadable_file_is_a_plain_error() {
+    let ran = run(&["check", "surveys/no-such-survey.toml", "--format", "json"]);
+    assert_eq!(ran.code, 2);
+    assert_eq!(ran.stdout, "");
+    assert!(
+        ran.stderr
+            .contains("error: cannot read surveys/no-such-survey.toml"),
+        "{}",
+        ran.stderr
+    );
 }
 
 /// Ingests one response fixture; returns the run and the rejects.csv written.
