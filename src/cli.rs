@@ -37,6 +37,27 @@ pub enum Command {
         #[command(flatten)]
         warnings: WarningsArg,
     },
+    /// Print the JSON Schema (draft 2020-12) of the survey format, for editors that complete
+    /// and check TOML as you type.
+    ///
+    /// Save it and point the editor at it: with Taplo or Even Better TOML, save it in
+    /// surveys/ and put `#:schema ./canvass.schema.json` at the top of a survey, or add a
+    /// rule to .taplo.toml (docs/survey-format.md shows both).
+    ///
+    /// Example: canvass schema > surveys/canvass.schema.json
+    Schema,
+    /// Start a new survey: write surveys/NAME.toml from a commented template that works as
+    /// it is, and data/NAME/ with a README saying what goes there. Never overwrites a file.
+    ///
+    /// Example: canvass new evals-2026
+    New {
+        /// The new survey's id: letters, digits, `-` and `_`, starting with a letter or digit.
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The project folder to create surveys/NAME.toml and data/NAME/ in.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
+    },
     /// Write a form people can fill in: a browser page, a printable page, or a CSV template.
     ///
     /// The HTML form is one self-contained file; when filled in it gives the respondent one

@@ -24,7 +24,12 @@ struct Ran {
 }
 
 fn run(args: &[&str]) -> Ran {
-    let output = canvass().args(args).output().unwrap();
+    run_in(&root(), args)
+}
+
+/// Runs canvass from another folder, as a user in their own project would.
+fn run_in(dir: &Path, args: &[&str]) -> Ran {
+    let output = canvass().current_dir(dir).args(args).output().unwrap();
     Ran {
         code: output.status.code().unwrap(),
         stdout: String::from_utf8(output.stdout).unwrap(),
@@ -568,7 +573,7 @@ fn help_explains_every_command() {
         "{}",
         ran.stdout
     );
-    for command in ["check", "form", "ingest", "report", "run"] {
+    for command in ["check", "schema", "new", "form", "ingest", "report", "run"] {
         let ran = run(&[command, "--help"]);
         assert_eq!(ran.code, 0);
         assert!(
@@ -577,4 +582,132 @@ fn help_explains_every_command() {
             ran.stdout
         );
     }
+}
+
+#[test]
+fn schema_prints_the_json_schema() {
+    let ran = run(&["schema"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let schema: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(
+        ran.stdout,
+        fs::read_to_string(root().join("src/survey/schema.json")).unwrap()
+    );
+}
+
+#[test]
+fn new_scaffolds_a_survey_that_checks_clean_and_waits_for_data() {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path().to_str().unwrap();
+    let ran = run(&["new", "evals-2026", "--root", dir]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let definition = project.path().join("surveys/evals-2026.toml");
+    let shown = definition.to_str().unwrap();
+    for step in [
+        format!("canvass check {shown}"),
+        format!("canvass form {shown} --format html"),
+        format!("cd {dir} && canvass run evals-2026"),
+    ] {
+        assert!(ran.stdout.contains(&step), "no `{step}` in\n{}", ran.stdout);
+    }
+
+    // No errors and no warnings, in either format.
+    let ran = run(&["check", shown, "--deny-warnings"]);
+    assert_eq!((ran.code, ran.stderr.as_str()), (0, ""));
+    assert!(
+        ran.stdout.contains("ok — survey `evals-2026`, 5 questions"),
+        "{}",
+        ran.stdout
+    );
+    let ran = run(&["check", shown, "--format", "json"]);
+    let json: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(
+        (
+            json["ok"].as_bool(),
+            json["diagnostics"].as_array().map(Vec::len)
+        ),
+        (Some(true), Some(0))
+    );
+
+    // The data folder's README gives the header the survey's CSV form gives.
+    let readme = fs::read_to_string(project.path().join("data/evals-2026/README.md")).unwrap();
+    let header = run(&["form", shown, "--format", "csv"]).stdout;
+    assert!(readme.contains(&format!("```\n{header}```\n")), "{readme}");
+
+    // Run in the new project says what is missing, and writes nothing.
+    let ran = run_in(project.path(), &["run", "evals-2026"]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("no response files in data/evals-2026/"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!project.path().join("reports").exists());
+}
+
+#[test]
+fn new_in_the_current_folder_gives_paths_as_typed() {
+    let project = tempfile::tempdir().unwrap();
+    let ran = run_in(project.path(), &["new", "panel_b"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains("created surveys/panel_b.toml:"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains("       canvass run panel_b\n"),
+        "{}",
+        ran.stdout
+    );
+    assert_eq!(run_in(project.path(), &["check", "panel_b"]).code, 0);
+}
+
+#[test]
+fn new_never_overwrites_and_refuses_names_that_cannot_be_ids() {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path().to_str().unwrap();
+    assert_eq!(run(&["new", "s1", "--root", dir]).code, 0);
+    let definition = project.path().join("surveys/s1.toml");
+    fs::write(&definition, "# my edits\n").unwrap();
+    let ran = run(&["new", "s1", "--root", dir]);
+    assert_eq!(ran.code, 2);
+    assert!(
+        ran.stderr
+            .contains("surveys/s1.toml already exists: `canvass new` never overwrites a file"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(fs::read_to_string(&definition).unwrap(), "# my edits\n");
+
+    // A data README alone is enough to refuse, and nothing else is written either.
+    fs::remove_file(&definition).unwrap();
+    let ran = run(&["new", "s1", "--root", dir]);
+    assert_eq!(ran.code, 2);
+    assert!(
+        ran.stderr.contains("data/s1/README.md already exists"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!definition.exists());
+
+    for name in ["my survey", "-s", "s.toml", "../s", ""] {
+        let ran = run(&["new", "--root", dir, "--", name]);
+        assert_eq!(ran.code, 2, "{name}");
+        assert!(
+            ran.stderr.contains("cannot be a survey id"),
+            "{name}: {}",
+            ran.stderr
+        );
+    }
+    assert_eq!(
+        fs::read_dir(project.path().join("surveys"))
+            .unwrap()
+            .count(),
+        0
+    );
 }

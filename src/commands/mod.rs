@@ -4,8 +4,10 @@
 mod check;
 mod form;
 mod ingest;
+mod new;
 mod report;
 mod run;
+mod schema;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -24,6 +26,8 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             format,
             warnings,
         } => check::run(&survey.survey, format, warnings.deny_warnings),
+        Command::Schema => schema::run(),
+        Command::New { name, root } => new::run(&name, &root),
         Command::Form {
             survey,
             format,

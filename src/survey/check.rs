@@ -39,7 +39,7 @@ pub const MAX_CHOICES: usize = 255;
 pub const RESERVED_COLUMNS: [&str; 2] = ["respondent_id", "submitted_at"];
 
 /// Which kinds each kind-specific key applies to.
-const KEYS_BY_KIND: [(&str, &[&str]); 13] = [
+pub(super) const KEYS_BY_KIND: [(&str, &[&str]); 13] = [
     ("choices", &["single", "multiple", "ranking"]),
     ("codebook", &["single", "multiple", "ranking"]),
     ("other", &["single", "multiple"]),
@@ -395,14 +395,7 @@ impl Checker<'_> {
 
     fn survey_id(&mut self, id: &S<String>) {
         let text = id.get_ref();
-        let valid = text
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-            && text
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !valid {
+        if !is_survey_id(text) {
             self.error(format!("invalid survey id `{text}`"), id.span()).label =
                 Some("expected letters, digits, `-` and `_`, e.g. `capabilities-roles` (it names files and folders)".into());
         }
@@ -1359,6 +1352,17 @@ impl Checker<'_> {
         }
         Some(name.get_ref().clone())
     }
+}
+
+/// Whether `text` can be a survey id: letters, digits, `-` and `_`, starting with a letter
+/// or digit, since it names a file and two folders.
+pub fn is_survey_id(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn is_language_tag(tag: &str) -> bool {
