@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::form::Format;
 
@@ -23,12 +23,40 @@ pub struct Cli {
 pub enum Command {
     /// Check a survey definition and list every mistake with its file, line and column.
     ///
-    /// Example: canvass check surveys/capabilities-roles.toml
+    /// With --format json the findings are printed to standard output as one JSON object
+    /// (file, ok, diagnostics with line, column, end, label, help and related places;
+    /// see docs/survey-format.md), for editors and scripts. The exit code is the same.
+    ///
+    /// Example: canvass check surveys/capabilities-roles.toml --format json
     Check {
         #[command(flatten)]
         survey: SurveyArg,
+        /// How to print the findings: for people (text) or as data (json).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
         #[command(flatten)]
         warnings: WarningsArg,
+    },
+    /// Print the JSON Schema (draft 2020-12) of the survey format, for editors that complete
+    /// and check TOML as you type.
+    ///
+    /// Save it and point the editor at it: with Taplo or Even Better TOML, save it in
+    /// surveys/ and put `#:schema ./canvass.schema.json` at the top of a survey, or add a
+    /// rule to .taplo.toml (docs/survey-format.md shows both).
+    ///
+    /// Example: canvass schema > surveys/canvass.schema.json
+    Schema,
+    /// Start a new survey: write surveys/NAME.toml from a commented template that works as
+    /// it is, and data/NAME/ with a README saying what goes there. Never overwrites a file.
+    ///
+    /// Example: canvass new evals-2026
+    New {
+        /// The new survey's id: letters, digits, `-` and `_`, starting with a letter or digit.
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// The project folder to create surveys/NAME.toml and data/NAME/ in.
+        #[arg(long, default_value = ".", value_name = "DIR")]
+        root: PathBuf,
     },
     /// Write a form people can fill in: a browser page, a printable page, or a CSV template.
     ///
@@ -95,6 +123,15 @@ pub enum Command {
         #[command(flatten)]
         warnings: WarningsArg,
     },
+}
+
+/// How `canvass check` prints what it found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Each finding with its source line and a caret; a summary when the survey is valid.
+    Text,
+    /// One JSON object on standard output, errors and warnings alike.
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -2,7 +2,8 @@
 //!
 //! A [`Diagnostic`] holds a byte span into its source; rendering turns it into
 //! `file:line:column` with the source line and a caret (via annotate-snippets), the way
-//! rustc shows errors, so that a researcher sees exactly where a mistake is.
+//! rustc shows errors, so that a researcher sees exactly where a mistake is. The same
+//! findings are also data ([`Report::to_json`]), for editors and scripts.
 
 use std::fmt;
 use std::ops::Range;
@@ -113,6 +114,64 @@ impl Report {
             .map_or(LineCol { line: 1, column: 1 }, |s| self.line_col(s.start))
     }
 
+    /// The findings as one JSON object: `file`, `ok` (no errors) and `diagnostics`, each
+    /// with its start and end as 1-based line and column (the end is the position just
+    /// after the last character, as in SARIF and LSP). Keys come in a fixed order; the
+    /// format is documented in `docs/survey-format.md`.
+    pub fn to_json(&self) -> String {
+        let report = JsonReport {
+            file: &self.path,
+            ok: !self.has_errors(),
+            diagnostics: self
+                .diagnostics
+                .iter()
+                .map(|d| self.json_diagnostic(d))
+                .collect(),
+        };
+        let mut text = serde_json::to_string_pretty(&report)
+            .expect("a report of strings and numbers always serializes");
+        text.push('\n');
+        text
+    }
+
+    fn json_diagnostic<'a>(&'a self, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+        let related = d
+            .related
+            .iter()
+            .map(|(span, message)| {
+                let at = self.range(span);
+                JsonRelated {
+                    message,
+                    line: at.start.line,
+                    column: at.start.column,
+                    end_line: at.end.line,
+                    end_column: at.end.column,
+                }
+            })
+            .collect();
+        let at = d.span.as_ref().map(|span| self.range(span));
+        JsonDiagnostic {
+            severity: d.severity,
+            message: &d.message,
+            line: at.map(|a| a.start.line),
+            column: at.map(|a| a.start.column),
+            end_line: at.map(|a| a.end.line),
+            end_column: at.map(|a| a.end.column),
+            label: d.label.as_deref(),
+            help: d.help.as_deref(),
+            related,
+        }
+    }
+
+    /// Where a span starts and where it ends (just after its last character).
+    fn range(&self, span: &Range<usize>) -> LineColRange {
+        let span = clamp_span(&self.source, span.clone());
+        LineColRange {
+            start: self.line_col(span.start),
+            end: self.line_col(span.end),
+        }
+    }
+
     /// Renders every diagnostic: `error: …`, ` --> file:line:column`, the source line, a
     /// caret, and any help. `styled` adds terminal colours.
     pub fn render(&self, styled: bool) -> String {
@@ -177,6 +236,44 @@ impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.render(false).trim_end())
     }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct LineColRange {
+    start: LineCol,
+    end: LineCol,
+}
+
+// The JSON shapes: field order here is key order in the output.
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    file: &'a str,
+    ok: bool,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+/// Locations are `null` for findings about the whole file (such as a missing `[panel]`).
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: Severity,
+    message: &'a str,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+    label: Option<&'a str>,
+    help: Option<&'a str>,
+    related: Vec<JsonRelated<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    message: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
 }
 
 /// A span that lies on character boundaries inside the source, so rendering never panics
@@ -244,5 +341,81 @@ mod tests {
         let text = report("", vec![d]).render(false);
         assert!(text.contains("warning: no panel size"), "{text}");
         assert!(text.contains("surveys/x.toml"), "{text}");
+    }
+
+    #[test]
+    fn json_gives_start_and_end_in_characters_with_keys_in_a_fixed_order() {
+        let source = "id = \"é\"\ntitel = \"Survey\"\n";
+        let titel = source.find("titel").unwrap();
+        let mut d = Diagnostic::error("unknown field `titel`", Some(titel..titel + 5));
+        d.with_label("expected one of `title`")
+            .with_help(Some("did you mean `title`?".into()))
+            // `"é"`: three characters in four bytes, so it ends at column 9, not 10.
+            .with_related(5..9, "the id");
+        let json = report(source, vec![d]).to_json();
+        let expected = r#"{
+  "file": "surveys/x.toml",
+  "ok": false,
+  "diagnostics": [
+    {
+      "severity": "error",
+      "message": "unknown field `titel`",
+      "line": 2,
+      "column": 1,
+      "end_line": 2,
+      "end_column": 6,
+      "label": "expected one of `title`",
+      "help": "did you mean `title`?",
+      "related": [
+        {
+          "message": "the id",
+          "line": 1,
+          "column": 6,
+          "end_line": 1,
+          "end_column": 9
+        }
+      ]
+    }
+  ]
+}
+"#;
+        assert_eq!(json, expected);
+    }
+
+    #[test]
+    fn json_of_warnings_only_is_ok_and_whole_file_findings_have_no_location() {
+        let d = Diagnostic::warning("no panel size", None);
+        let json: serde_json::Value =
+            serde_json::from_str(&report("a = 1\n", vec![d]).to_json()).unwrap();
+        assert_eq!(json["ok"], true);
+        let finding = &json["diagnostics"][0];
+        assert_eq!(finding["severity"], "warning");
+        for key in ["line", "column", "end_line", "end_column", "label", "help"] {
+            assert!(finding[key].is_null(), "{key}: {finding}");
+        }
+        assert_eq!(finding["related"], serde_json::json!([]));
+
+        let clean: serde_json::Value =
+            serde_json::from_str(&report("a = 1\n", vec![]).to_json()).unwrap();
+        assert_eq!(
+            clean,
+            serde_json::json!({"file": "surveys/x.toml", "ok": true, "diagnostics": []})
+        );
+    }
+
+    #[test]
+    fn json_spans_past_the_end_are_clamped_to_the_last_position() {
+        let d = Diagnostic::error("bad", Some(2..99));
+        let json: serde_json::Value =
+            serde_json::from_str(&report("ab\ncd", vec![d]).to_json()).unwrap();
+        let finding = &json["diagnostics"][0];
+        assert_eq!(
+            (finding["line"].as_u64(), finding["column"].as_u64()),
+            (Some(1), Some(3))
+        );
+        assert_eq!(
+            (finding["end_line"].as_u64(), finding["end_column"].as_u64()),
+            (Some(2), Some(3))
+        );
     }
 }

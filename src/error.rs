@@ -38,6 +38,10 @@ pub enum Error {
     /// The survey definition has errors; the report renders each with its source line.
     #[error("{0}")]
     Definition(Report),
+    /// The definition has errors, and the command has already written them out in the
+    /// form asked for (`check --format json`): only the exit code is left to give.
+    #[error("the definition has errors")]
+    DefinitionWritten,
     #[error("cannot read {}: {source}", path.display())]
     Read {
         path: PathBuf,

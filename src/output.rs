@@ -51,9 +51,46 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Creates each file under `dir`, creating folders as needed, but never replaces a file
+/// that exists: for files a person goes on to edit (`canvass new`), where overwriting
+/// would lose their work. Callers say which files exist before calling, for a clear
+/// message; this refuses as well, in case one appeared in between.
+pub fn create_new_files(dir: &Path, files: &[OutputFile]) -> Result<()> {
+    for file in files {
+        let path = dir.join(&file.path);
+        let write_error = |source| Error::Write {
+            path: path.clone(),
+            source,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(write_error)?;
+        }
+        let mut created = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(write_error)?;
+        std::io::Write::write_all(&mut created, &file.bytes).map_err(write_error)?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn creating_new_files_never_replaces_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [OutputFile::new("surveys/x.toml", "new")];
+        create_new_files(dir.path(), &files).unwrap();
+        let path = dir.path().join("surveys/x.toml");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        fs::write(&path, "edited").unwrap();
+        let error = create_new_files(dir.path(), &files).unwrap_err();
+        assert!(matches!(error, Error::Write { .. }), "{error}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "edited");
+    }
 
     #[test]
     fn writes_nested_files_and_leaves_no_temporaries() {

@@ -24,7 +24,12 @@ struct Ran {
 }
 
 fn run(args: &[&str]) -> Ran {
-    let output = canvass().args(args).output().unwrap();
+    run_in(&root(), args)
+}
+
+/// Runs canvass from another folder, as a user in their own project would.
+fn run_in(dir: &Path, args: &[&str]) -> Ran {
+    let output = canvass().current_dir(dir).args(args).output().unwrap();
     Ran {
         code: output.status.code().unwrap(),
         stdout: String::from_utf8(output.stdout).unwrap(),
@@ -249,9 +254,112 @@ fn every_bad_survey_gets_its_located_diagnostic() {
         }
         // The source line is shown, with a caret under the mistake.
         assert!(ran.stderr.contains('^'), "{}", ran.stderr);
+
+        // The same finding as data, at the same line and column.
+        let ran = run(&["check", &relative, "--format", "json"]);
+        assert_eq!(ran.code, 2, "{relative}: {}", ran.stderr);
+        assert_eq!(
+            ran.stderr, "",
+            "{relative}: JSON mode writes nothing for people"
+        );
+        let json: Value = serde_json::from_str(&ran.stdout)
+            .unwrap_or_else(|e| panic!("{relative}: not JSON ({e}):\n{}", ran.stdout));
+        assert_eq!(json["file"], relative.as_str());
+        assert_eq!(json["ok"], false);
+        let (line, column) = location.split_once(':').unwrap();
+        let (line, column): (u64, u64) = (line.parse().unwrap(), column.parse().unwrap());
+        let found = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["line"] == line && d["column"] == column && d["severity"] == "error")
+            .unwrap_or_else(|| panic!("{relative}: no error at {location} in\n{}", ran.stdout));
+        let mut words = vec![found["message"].as_str().unwrap().to_string()];
+        for key in ["label", "help"] {
+            words.extend(found[key].as_str().map(str::to_string));
+        }
+        for related in found["related"].as_array().unwrap() {
+            words.push(related["message"].as_str().unwrap().to_string());
+        }
+        for part in parts.split(" | ") {
+            assert!(
+                words.iter().any(|w| w.contains(part)),
+                "{relative}: expected `{part}` in {found}"
+            );
+        }
+        assert!(
+            (found["end_line"].as_u64(), found["end_column"].as_u64())
+                >= (Some(line), Some(column)),
+            "{relative}: the end comes after the start: {found}"
+        );
         checked += 1;
     }
-    assert!(checked >= 4);
+    assert!(checked >= 25, "{checked} bad surveys");
+}
+
+/// A valid survey with one warning (no `[panel]`), written to a temporary folder.
+fn survey_with_a_warning(dir: &Path) -> PathBuf {
+    let path = dir.join("warned.toml");
+    let source = fs::read_to_string(root().join("surveys/capabilities-roles.toml"))
+        .unwrap()
+        .replace("[panel]\ninvited = 22\n", "[panel]\n");
+    assert!(
+        source.contains("[panel]\ndescription"),
+        "the panel table changed shape"
+    );
+    fs::write(&path, source).unwrap();
+    path
+}
+
+#[test]
+fn check_as_json_reports_a_valid_survey_and_keeps_the_exit_codes() {
+    let ran = run(&["check", "capabilities-roles", "--format", "json"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(
+        ran.stdout,
+        "{\n  \"file\": \"surveys/capabilities-roles.toml\",\n  \"ok\": true,\n  \"diagnostics\": []\n}\n"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let warned = survey_with_a_warning(dir.path());
+    let warned = warned.to_str().unwrap();
+    let ran = run(&["check", warned, "--format", "json"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert_eq!(ran.stderr, "", "warnings are in the JSON only");
+    let json: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(json["ok"], true);
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{}", ran.stdout);
+    assert_eq!(diagnostics[0]["severity"], "warning");
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("neither `invited` nor `roster`"),
+        "{}",
+        ran.stdout
+    );
+
+    // --deny-warnings turns the same warning into exit 1, in either format.
+    assert_eq!(
+        run(&["check", warned, "--format", "json", "--deny-warnings"]).code,
+        1
+    );
+    assert_eq!(run(&["check", warned, "--deny-warnings"]).code, 1);
+    assert_eq!(run(&["check", warned]).code, 0);
+}
+
+#[test]
+fn check_as_json_of_an_unreadable_file_is_a_plain_error() {
+    let ran = run(&["check", "surveys/no-such-survey.toml", "--format", "json"]);
+    assert_eq!(ran.code, 2);
+    assert_eq!(ran.stdout, "");
+    assert!(
+        ran.stderr
+            .contains("error: cannot read surveys/no-such-survey.toml"),
+        "{}",
+        ran.stderr
+    );
 }
 
 /// Ingests one response fixture; returns the run and the rejects.csv written.
@@ -465,7 +573,7 @@ fn help_explains_every_command() {
         "{}",
         ran.stdout
     );
-    for command in ["check", "form", "ingest", "report", "run"] {
+    for command in ["check", "schema", "new", "form", "ingest", "report", "run"] {
         let ran = run(&[command, "--help"]);
         assert_eq!(ran.code, 0);
         assert!(
@@ -474,4 +582,132 @@ fn help_explains_every_command() {
             ran.stdout
         );
     }
+}
+
+#[test]
+fn schema_prints_the_json_schema() {
+    let ran = run(&["schema"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let schema: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(
+        schema["$schema"],
+        "https://json-schema.org/draft/2020-12/schema"
+    );
+    assert_eq!(
+        ran.stdout,
+        fs::read_to_string(root().join("src/survey/schema.json")).unwrap()
+    );
+}
+
+#[test]
+fn new_scaffolds_a_survey_that_checks_clean_and_waits_for_data() {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path().to_str().unwrap();
+    let ran = run(&["new", "evals-2026", "--root", dir]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let definition = project.path().join("surveys/evals-2026.toml");
+    let shown = definition.to_str().unwrap();
+    for step in [
+        format!("canvass check {shown}"),
+        format!("canvass form {shown} --format html"),
+        format!("cd {dir} && canvass run evals-2026"),
+    ] {
+        assert!(ran.stdout.contains(&step), "no `{step}` in\n{}", ran.stdout);
+    }
+
+    // No errors and no warnings, in either format.
+    let ran = run(&["check", shown, "--deny-warnings"]);
+    assert_eq!((ran.code, ran.stderr.as_str()), (0, ""));
+    assert!(
+        ran.stdout.contains("ok — survey `evals-2026`, 5 questions"),
+        "{}",
+        ran.stdout
+    );
+    let ran = run(&["check", shown, "--format", "json"]);
+    let json: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(
+        (
+            json["ok"].as_bool(),
+            json["diagnostics"].as_array().map(Vec::len)
+        ),
+        (Some(true), Some(0))
+    );
+
+    // The data folder's README gives the header the survey's CSV form gives.
+    let readme = fs::read_to_string(project.path().join("data/evals-2026/README.md")).unwrap();
+    let header = run(&["form", shown, "--format", "csv"]).stdout;
+    assert!(readme.contains(&format!("```\n{header}```\n")), "{readme}");
+
+    // Run in the new project says what is missing, and writes nothing.
+    let ran = run_in(project.path(), &["run", "evals-2026"]);
+    assert_eq!(ran.code, 2, "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains("no response files in data/evals-2026/"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!project.path().join("reports").exists());
+}
+
+#[test]
+fn new_in_the_current_folder_gives_paths_as_typed() {
+    let project = tempfile::tempdir().unwrap();
+    let ran = run_in(project.path(), &["new", "panel_b"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    assert!(
+        ran.stdout.contains("created surveys/panel_b.toml:"),
+        "{}",
+        ran.stdout
+    );
+    assert!(
+        ran.stdout.contains("       canvass run panel_b\n"),
+        "{}",
+        ran.stdout
+    );
+    assert_eq!(run_in(project.path(), &["check", "panel_b"]).code, 0);
+}
+
+#[test]
+fn new_never_overwrites_and_refuses_names_that_cannot_be_ids() {
+    let project = tempfile::tempdir().unwrap();
+    let dir = project.path().to_str().unwrap();
+    assert_eq!(run(&["new", "s1", "--root", dir]).code, 0);
+    let definition = project.path().join("surveys/s1.toml");
+    fs::write(&definition, "# my edits\n").unwrap();
+    let ran = run(&["new", "s1", "--root", dir]);
+    assert_eq!(ran.code, 2);
+    assert!(
+        ran.stderr
+            .contains("surveys/s1.toml already exists: `canvass new` never overwrites a file"),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(fs::read_to_string(&definition).unwrap(), "# my edits\n");
+
+    // A data README alone is enough to refuse, and nothing else is written either.
+    fs::remove_file(&definition).unwrap();
+    let ran = run(&["new", "s1", "--root", dir]);
+    assert_eq!(ran.code, 2);
+    assert!(
+        ran.stderr.contains("data/s1/README.md already exists"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!definition.exists());
+
+    for name in ["my survey", "-s", "s.toml", "../s", ""] {
+        let ran = run(&["new", "--root", dir, "--", name]);
+        assert_eq!(ran.code, 2, "{name}");
+        assert!(
+            ran.stderr.contains("cannot be a survey id"),
+            "{name}: {}",
+            ran.stderr
+        );
+    }
+    assert_eq!(
+        fs::read_dir(project.path().join("surveys"))
+            .unwrap()
+            .count(),
+        0
+    );
 }

@@ -1,7 +1,42 @@
-use crate::error::{Outcome, Result};
+use crate::cli::CheckFormat;
+use crate::diagnostic::Report;
+use crate::error::{Error, Outcome, Result};
+use crate::survey;
 
-/// `canvass check SURVEY`: load and check a definition; summarise it on success.
-pub fn run(arg: &str, deny_warnings: bool) -> Result<Outcome> {
+/// `canvass check SURVEY [--format text|json]`: load and check a definition; in text,
+/// summarise it on success; in JSON, print every finding as data.
+pub fn run(arg: &str, format: CheckFormat, deny_warnings: bool) -> Result<Outcome> {
+    let report = match format {
+        CheckFormat::Text => text(arg)?,
+        CheckFormat::Json => json(arg)?,
+    };
+    // Without errors, every finding left is a warning.
+    Ok(if deny_warnings && !report.diagnostics.is_empty() {
+        Outcome::InputProblems
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// Every finding as one JSON object on standard output, errors included: a script reads
+/// one format whatever it finds, and the exit code still says whether the survey loads.
+fn json(arg: &str) -> Result<Report> {
+    let path = super::survey_path(arg);
+    let source = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    let (_, report) = survey::check_source(&path.display().to_string(), &source);
+    super::write_stdout(report.to_json().as_bytes())?;
+    if report.has_errors() {
+        return Err(Error::DefinitionWritten);
+    }
+    Ok(report)
+}
+
+/// Errors and warnings rendered with their source lines on standard error, and a
+/// one-line summary of a valid survey on standard output.
+fn text(arg: &str) -> Result<Report> {
     let loaded = super::load_survey(arg)?;
     let s = &loaded.survey;
     let scale = s.position_scale();
@@ -36,10 +71,5 @@ pub fn run(arg: &str, deny_warnings: bool) -> Result<Outcome> {
         s.anonymity.min_group_size
     ));
     super::write_stdout(summary.as_bytes())?;
-    let warnings = loaded.report.diagnostics.len();
-    Ok(if deny_warnings && warnings > 0 {
-        Outcome::InputProblems
-    } else {
-        Outcome::Clean
-    })
+    Ok(loaded.report)
 }

@@ -4,8 +4,10 @@
 mod check;
 mod form;
 mod ingest;
+mod new;
 mod report;
 mod run;
+mod schema;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -19,7 +21,13 @@ use crate::survey::{self, Loaded};
 /// Runs the command the arguments name.
 pub fn dispatch(cli: Cli) -> Result<Outcome> {
     match cli.command {
-        Command::Check { survey, warnings } => check::run(&survey.survey, warnings.deny_warnings),
+        Command::Check {
+            survey,
+            format,
+            warnings,
+        } => check::run(&survey.survey, format, warnings.deny_warnings),
+        Command::Schema => schema::run(),
+        Command::New { name, root } => new::run(&name, &root),
         Command::Form {
             survey,
             format,
@@ -49,6 +57,7 @@ pub fn print_error(error: &Error) {
     let mut stderr = std::io::stderr().lock();
     let text = match error {
         Error::Definition(report) => report.render(std::io::stderr().is_terminal()),
+        Error::DefinitionWritten => return,
         other => format!("error: {other}\n"),
     };
     let _ = stderr.write_all(text.as_bytes());

@@ -39,7 +39,7 @@ pub const MAX_CHOICES: usize = 255;
 pub const RESERVED_COLUMNS: [&str; 2] = ["respondent_id", "submitted_at"];
 
 /// Which kinds each kind-specific key applies to.
-const KEYS_BY_KIND: [(&str, &[&str]); 13] = [
+pub(super) const KEYS_BY_KIND: [(&str, &[&str]); 13] = [
     ("choices", &["single", "multiple", "ranking"]),
     ("codebook", &["single", "multiple", "ranking"]),
     ("other", &["single", "multiple"]),
@@ -61,7 +61,7 @@ const KEYS_BY_KIND: [(&str, &[&str]); 13] = [
 pub fn check(source: &str, base: &Path) -> (Option<Survey>, Vec<Diagnostic>) {
     let raw: RawSurvey = match toml::from_str(source) {
         Ok(raw) => raw,
-        Err(e) => return (None, vec![from_toml_error(&e)]),
+        Err(e) => return (None, vec![from_toml_error(&e, source)]),
     };
     let default_language = raw
         .language
@@ -82,16 +82,80 @@ pub fn check(source: &str, base: &Path) -> (Option<Survey>, Vec<Diagnostic>) {
 
 /// A TOML or shape error from the parser, with "did you mean" for misspelt keys and
 /// values (serde names the expected ones in its message).
-fn from_toml_error(e: &toml::de::Error) -> Diagnostic {
+fn from_toml_error(e: &toml::de::Error, source: &str) -> Diagnostic {
     let message = e.message().trim().to_string();
     let help = misspelling_help(&message);
     let (message, label) = match message.split_once(", expected ") {
-        Some((what, expected)) => (what.to_string(), Some(format!("expected {expected}"))),
+        Some((what, expected)) => (
+            what.to_string(),
+            Some(format!("expected {}", in_toml_words(expected))),
+        ),
         None => (message, None),
     };
+    if let Some(key) = missing_key(&message) {
+        return missing_key_diagnostic(message.clone(), key, e.span(), source);
+    }
     let mut d = Diagnostic::error(message, e.span());
     d.with_help(help).label = label;
     d
+}
+
+/// serde names Rust types in "expected …"; a survey author needs the TOML word.
+fn in_toml_words(expected: &str) -> &str {
+    match expected {
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" | "an integer" => {
+            "a whole number, e.g. `5`"
+        }
+        "f32" | "f64" => "a number, e.g. `2.5`",
+        "a sequence" => "an array, e.g. `[\"a\", \"b\"]`",
+        "a map" => "a table",
+        struct_name if struct_name.starts_with("struct ") => "a table",
+        other => other,
+    }
+}
+
+/// The key serde's "missing field `x`" names.
+fn missing_key(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.strip_suffix('`')
+}
+
+/// A required key that is absent. The parser gives the span of the table that lacks it,
+/// and an empty span at the start for the top level, which would put the caret on a
+/// leading comment: point at the first line of content instead.
+fn missing_key_diagnostic(
+    message: String,
+    key: &str,
+    span: Option<Range<usize>>,
+    source: &str,
+) -> Diagnostic {
+    let (span, label) = match span {
+        Some(table) if !table.is_empty() => (table, format!("this table needs `{key}`")),
+        _ => (
+            first_content_line(source),
+            format!("the survey needs `{key}` at its top level"),
+        ),
+    };
+    let mut d = Diagnostic::error(message, Some(span));
+    d.with_label(label).with_help(Some(format!(
+        "add `{key}`; docs/survey-format.md says what it takes"
+    )));
+    d
+}
+
+/// The span of the first line that is neither blank nor a comment (or the start of an
+/// empty file).
+fn first_content_line(source: &str) -> Range<usize> {
+    let mut start = 0;
+    for line in source.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start();
+        if !trimmed.is_empty() && !trimmed.starts_with('#') {
+            let indent = content.len() - trimmed.len();
+            return start + indent..start + content.len();
+        }
+        start += line.len();
+    }
+    0..0
 }
 
 /// For serde's "unknown field `x`, expected one of `a`, `b`" (and "unknown variant"),
@@ -331,14 +395,7 @@ impl Checker<'_> {
 
     fn survey_id(&mut self, id: &S<String>) {
         let text = id.get_ref();
-        let valid = text
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-            && text
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-        if !valid {
+        if !is_survey_id(text) {
             self.error(format!("invalid survey id `{text}`"), id.span()).label =
                 Some("expected letters, digits, `-` and `_`, e.g. `capabilities-roles` (it names files and folders)".into());
         }
@@ -1297,6 +1354,17 @@ impl Checker<'_> {
     }
 }
 
+/// Whether `text` can be a survey id: letters, digits, `-` and `_`, starting with a letter
+/// or digit, since it names a file and two folders.
+pub fn is_survey_id(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric())
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
 fn is_language_tag(tag: &str) -> bool {
     let mut parts = tag.split('-');
     let primary_ok = parts
@@ -1415,6 +1483,53 @@ required = true
             message.contains("invalid type: string \"five\""),
             "{message}"
         );
+    }
+
+    #[test]
+    fn wrong_types_are_named_in_toml_words_not_rust_types() {
+        let label = |source: &str| {
+            let (_, diagnostics) = super::check(source, std::path::Path::new(""));
+            diagnostics[0].label.clone().unwrap()
+        };
+        let source = BASE.replace("min_group_size = 1", "min_group_size = 1.5");
+        assert_eq!(label(&source), "expected a whole number, e.g. `5`");
+        let source = BASE.replace("[panel]\ninvited = 5", "panel = 5");
+        assert_eq!(label(&source), "expected a table");
+        let source = BASE.replace(
+            "position = \"stance\"",
+            "position = \"stance\"\nsegments = \"x\"",
+        );
+        assert_eq!(label(&source), "expected an array, e.g. `[\"a\", \"b\"]`");
+    }
+
+    #[test]
+    fn a_missing_top_level_key_points_at_the_first_line_of_content() {
+        let source = format!(
+            "# A comment first.\n\n{}",
+            BASE.replace("[anonymity]\nmin_group_size = 1\n", "")
+        );
+        let (_, diagnostics) = super::check(&source, std::path::Path::new(""));
+        let report = Report {
+            path: "t.toml".into(),
+            source: source.clone(),
+            diagnostics,
+        };
+        let d = &report.diagnostics[0];
+        assert_eq!(d.message, "missing field `anonymity`");
+        let at = report.location(d);
+        assert_eq!((at.line, at.column), (3, 1));
+        assert_eq!(
+            d.label.as_deref(),
+            Some("the survey needs `anonymity` at its top level")
+        );
+    }
+
+    #[test]
+    fn a_missing_nested_key_points_at_its_table() {
+        let source = BASE.replace("text = \"Where do you stand?\"\n", "");
+        let (line, column, message, _) = only_error(&source);
+        assert_eq!((line, column), (15, 1));
+        assert_eq!(message, "missing field `text`");
     }
 
     #[test]

@@ -7,6 +7,8 @@ mod check;
 mod conditions;
 mod layout;
 mod raw;
+pub mod scaffold;
+pub mod schema;
 pub mod show_if;
 mod suggest;
 mod text;
@@ -19,7 +21,7 @@ use serde::Serialize;
 use crate::diagnostic::Report;
 use crate::error::{Error, Result};
 
-pub use check::{KINDS, RESERVED_COLUMNS};
+pub use check::{KINDS, RESERVED_COLUMNS, is_survey_id};
 pub use layout::{CanonicalColumn, Columns};
 pub use show_if::{Cond, Given, Target};
 pub use suggest::did_you_mean;
