@@ -30,10 +30,12 @@ pub enum Command {
         #[command(flatten)]
         warnings: WarningsArg,
     },
-    /// Write a form people can fill in: a browser page, a printable page, or a CSV template.
+    /// Write a form people can fill in: a browser page, a printable page, a CSV template,
+    /// or an XLSForm for ODK, Enketo and KoboToolbox.
     ///
     /// The HTML form is one self-contained file; when filled in it gives the respondent one
-    /// line of CSV to send back, which `canvass ingest` reads.
+    /// line of CSV to send back, which `canvass ingest` reads. The XLSForm (`--format xlsx`)
+    /// is a binary file and needs --out; `canvass import` reads it back.
     ///
     /// Example: canvass form capabilities-roles --format html --out form.html
     Form {
