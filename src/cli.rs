@@ -48,6 +48,26 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
     },
+    /// Make a survey definition from an XLSForm: one canvass wrote (`form --format xlsx`),
+    /// which comes back as the same survey, or one made in ODK, KoboToolbox or by hand.
+    ///
+    /// Writes the definition (TOML) to standard output or --out. Everything in the form
+    /// that canvass cannot translate is listed with its sheet, row and column. Exit 1 if
+    /// anything was left out, 2 if no definition could be made.
+    ///
+    /// Example: canvass import form.xlsx --position stance --out surveys/my-survey.toml
+    Import {
+        /// The XLSForm workbook (.xlsx; .xls and .ods are read too).
+        #[arg(value_name = "FORM")]
+        form: PathBuf,
+        /// Write the definition to this file instead of standard output.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// The question every result is grouped by (a select_one question), when the
+        /// form does not say (forms canvass wrote do).
+        #[arg(long, value_name = "QUESTION")]
+        position: Option<String>,
+    },
     /// Validate response files against a survey: write the accepted responses and the
     /// rejects (with file, line, column, value and reason), and print the counts.
     ///

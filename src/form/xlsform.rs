@@ -757,7 +757,7 @@ fn canvass_sheet(survey: &Survey, lists: &Lists) -> Table {
 
 /// Writes the tables as sheets: a bold, frozen header row and columns wide enough to
 /// read, as a person would lay out an XLSForm by hand.
-fn write_xlsx(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub(crate) fn write_xlsx(tables: &[Table]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = Workbook::new();
     // A fixed creation date keeps the bytes the same from run to run.
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
