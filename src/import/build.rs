@@ -347,6 +347,9 @@ impl Builder<'_> {
         while i < rows.end {
             let t = self.type_of(i);
             let end = self.ends.get(&i).copied().unwrap_or(rows.end);
+            // Metadata (`start`, `end`, …) and blank rows show nothing, so a note after
+            // them is still the first thing a respondent reads: the introduction.
+            let shows_nothing = matches!(t, Type::NotAsked(_) | Type::Empty);
             match t {
                 Type::Empty => {
                     let sheet = self.sheet;
@@ -424,7 +427,7 @@ impl Builder<'_> {
                 }
                 t => self.question(i, t, groups, section),
             }
-            first = false;
+            first = first && shows_nothing;
             i += 1;
         }
     }
