@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use super::conditions::{self, Fields};
+use super::constraints::{bounds, max_length, picks};
 use super::facts::{Facts, Languages, List, Log, is_code};
 use super::workbook::{Place, Row, Sheet};
 use super::{Definition, Imported, Options, Severity, xpath};
@@ -1637,113 +1638,5 @@ fn survey_id(name: &str) -> String {
         "imported".to_string()
     } else {
         id
-    }
-}
-
-/// The conjuncts of a constraint.
-fn conjuncts(expr: &xpath::Expr) -> Vec<&xpath::Expr> {
-    match expr {
-        xpath::Expr::And(parts) => parts.iter().flat_map(conjuncts).collect(),
-        other => vec![other],
-    }
-}
-
-/// `(what, comparison, number)` with the number on the right.
-fn compared(expr: &xpath::Expr) -> Option<(&xpath::Expr, xpath::Cmp, f64)> {
-    match expr {
-        xpath::Expr::Compare(l, cmp, r) => match (&**l, &**r) {
-            (what, xpath::Expr::Num(n)) => Some((what, *cmp, *n)),
-            (xpath::Expr::Num(n), what) => Some((what, cmp.flipped(), *n)),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// Lower and upper bounds from `. >= a and . <= b` (strict bounds on whole numbers are
-/// made inclusive; on decimals they cannot be kept).
-fn bounds(expr: &xpath::Expr, integer: bool) -> Result<(Option<f64>, Option<f64>), String> {
-    let (mut lo, mut hi): (Option<f64>, Option<f64>) = (None, None);
-    for part in conjuncts(expr) {
-        let Some((xpath::Expr::Current, cmp, n)) = compared(part) else {
-            return Err("only bounds such as `. >= 0 and . <= 10` can be kept".to_string());
-        };
-        let whole = integer && n.fract() == 0.0;
-        match cmp {
-            xpath::Cmp::Ge => lo = Some(lo.map_or(n, |l| l.max(n))),
-            xpath::Cmp::Le => hi = Some(hi.map_or(n, |h| h.min(n))),
-            xpath::Cmp::Gt if whole => lo = Some(lo.map_or(n + 1.0, |l| l.max(n + 1.0))),
-            xpath::Cmp::Lt if whole => hi = Some(hi.map_or(n - 1.0, |h| h.min(n - 1.0))),
-            xpath::Cmp::Eq => {
-                lo = Some(n);
-                hi = Some(n);
-            }
-            _ => {
-                return Err(
-                    "a strict bound on a decimal cannot be kept; canvass bounds include the bound"
-                        .to_string(),
-                );
-            }
-        }
-    }
-    if let (Some(l), Some(h)) = (lo, hi) {
-        if h < l {
-            return Err("the bounds leave no valid answer".to_string());
-        }
-    }
-    Ok((lo, hi))
-}
-
-/// `count-selected(.) >= a and count-selected(.) <= b`.
-fn picks(expr: &xpath::Expr) -> Result<(Option<u32>, Option<u32>), String> {
-    let mut out = (None, None);
-    for part in conjuncts(expr) {
-        let Some((xpath::Expr::Call(f, args), cmp, n)) = compared(part) else {
-            return Err("only `count-selected(.)` bounds can be kept".to_string());
-        };
-        if f != "count-selected"
-            || args.as_slice() != [xpath::Expr::Current]
-            || n.fract() != 0.0
-            || !(0.0..=255.0).contains(&n)
-        {
-            return Err("only `count-selected(.)` bounds can be kept".to_string());
-        }
-        let n = n as u32;
-        match cmp {
-            xpath::Cmp::Ge if n >= 1 => out.0 = Some(n),
-            xpath::Cmp::Gt => out.0 = Some(n + 1),
-            xpath::Cmp::Le if n >= 1 => out.1 = Some(n),
-            xpath::Cmp::Lt if n >= 2 => out.1 = Some(n - 1),
-            xpath::Cmp::Eq if n >= 1 => out = (Some(n), Some(n)),
-            _ => {
-                return Err(format!(
-                    "`count-selected(.)` compared with {n} cannot be kept"
-                ));
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// `string-length(.) <= n`.
-fn max_length(expr: &xpath::Expr) -> Result<u32, String> {
-    let parts = conjuncts(expr);
-    let [part] = parts.as_slice() else {
-        return Err("only `string-length(.) <= N` can be kept".to_string());
-    };
-    match compared(part) {
-        Some((xpath::Expr::Call(f, args), cmp, n))
-            if f == "string-length"
-                && args.as_slice() == [xpath::Expr::Current]
-                && n.fract() == 0.0
-                && (1.0..1e9).contains(&n) =>
-        {
-            match cmp {
-                xpath::Cmp::Le => Ok(n as u32),
-                xpath::Cmp::Lt if n >= 2.0 => Ok(n as u32 - 1),
-                _ => Err("only `string-length(.) <= N` can be kept".to_string()),
-            }
-        }
-        _ => Err("only `string-length(.) <= N` can be kept".to_string()),
     }
 }

@@ -83,9 +83,16 @@ impl Log {
                 format!("{count} rows, the first row {first}")
             };
             if presentation.contains(&header.column.as_str()) {
+                let why = match header.column.as_str() {
+                    "constraint_message" | "required_message" => {
+                        "canvass forms word their own messages for bounds and required answers"
+                    }
+                    "image" | "audio" | "video" | "media" => "canvass forms show no media",
+                    _ => "canvass forms lay questions out themselves",
+                };
                 self.note(
                     sheet.header_place(h),
-                    format!("not translated ({rows}): canvass forms lay questions out themselves"),
+                    format!("not translated ({rows}): {why}"),
                 );
             } else {
                 self.warn(

@@ -11,6 +11,7 @@
 
 mod build;
 pub mod conditions;
+mod constraints;
 mod facts;
 mod workbook;
 pub mod xpath;
