@@ -58,10 +58,12 @@ pub enum Command {
         #[arg(long, default_value = ".", value_name = "DIR")]
         root: PathBuf,
     },
-    /// Write a form people can fill in: a browser page, a printable page, or a CSV template.
+    /// Write a form people can fill in: a browser page, a printable page, a CSV template,
+    /// or an XLSForm for ODK, Enketo and KoboToolbox.
     ///
     /// The HTML form is one self-contained file; when filled in it gives the respondent one
-    /// line of CSV to send back, which `canvass ingest` reads.
+    /// line of CSV to send back, which `canvass ingest` reads. The XLSForm (`--format xlsx`)
+    /// is a binary file and needs --out; `canvass import` reads it back.
     ///
     /// Example: canvass form capabilities-roles --format html --out form.html
     Form {
@@ -73,6 +75,26 @@ pub enum Command {
         /// Write to this file instead of standard output.
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
+    },
+    /// Make a survey definition from an XLSForm: one canvass wrote (`form --format xlsx`),
+    /// which comes back as the same survey, or one made in ODK, KoboToolbox or by hand.
+    ///
+    /// Writes the definition (TOML) to standard output or --out. Everything in the form
+    /// that canvass cannot translate is listed with its sheet, row and column. Exit 1 if
+    /// anything was left out, 2 if no definition could be made.
+    ///
+    /// Example: canvass import form.xlsx --position stance --out surveys/my-survey.toml
+    Import {
+        /// The XLSForm workbook (.xlsx; .xls and .ods are read too).
+        #[arg(value_name = "FORM")]
+        form: PathBuf,
+        /// Write the definition to this file instead of standard output.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+        /// The question every result is grouped by (a select_one question), when the
+        /// form does not say (forms canvass wrote do).
+        #[arg(long, value_name = "QUESTION")]
+        position: Option<String>,
     },
     /// Validate response files against a survey: write the accepted responses and the
     /// rejects (with file, line, column, value and reason), and print the counts.

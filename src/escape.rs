@@ -63,6 +63,41 @@ pub fn xml(text: &str) -> String {
     out
 }
 
+/// Characters ODK Collect and Enketo read as Markdown in form labels and hints, and
+/// accept a backslash before to show as themselves.
+const ODK_MARKDOWN: [char; 4] = ['\\', '*', '_', '#'];
+
+/// Text for an XLSForm label or hint: ODK shows it as a subset of Markdown, so the
+/// characters that would format it get a backslash. (HTML is safe as it is: both clients
+/// encode every tag but a styled `<span>`.)
+pub fn odk_label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if ODK_MARKDOWN.contains(&c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The text ODK shows for a label: the inverse of [`odk_label`], also applied to forms
+/// written by hand.
+pub fn restore_odk_label(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    let mut chars = label.chars().peekable();
+    while let Some(c) = chars.next() {
+        match chars.peek() {
+            Some(&next) if c == '\\' && ODK_MARKDOWN.contains(&next) => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Characters that make a spreadsheet treat a cell as a formula (OWASP CSV injection).
 const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
@@ -129,6 +164,12 @@ mod tests {
     }
 
     #[test]
+    fn odk_labels_escape_markdown() {
+        assert_eq!(odk_label("a_b *c* #1 \\"), "a\\_b \\*c\\* \\#1 \\\\");
+        assert_eq!(restore_odk_label("\\*x\\* \\n"), "*x* \\n");
+    }
+
+    #[test]
     fn csv_cells_that_look_like_formulas_are_prefixed() {
         assert_eq!(csv_cell("=1+2"), "'=1+2");
         assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
@@ -144,6 +185,11 @@ mod tests {
         fn csv_cell_round_trips(cell in ".*") {
             let written = csv_cell(&cell);
             prop_assert_eq!(restore_csv_cell(&written), cell.as_str());
+        }
+
+        #[test]
+        fn odk_labels_round_trip(text in ".*") {
+            prop_assert_eq!(restore_odk_label(&odk_label(&text)), text);
         }
 
         #[test]

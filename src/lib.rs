@@ -21,6 +21,9 @@ pub mod survey;
 /// Forms people fill in, each a walk over the [`survey::Survey`] tree.
 pub mod form;
 
+/// Survey definitions from forms made elsewhere (XLSForm), written as definition files.
+pub mod import;
+
 /// Response files in, typed [`ingest::Responses`] and located [`ingest::Rejects`] out.
 pub mod ingest;
 

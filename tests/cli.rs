@@ -197,7 +197,11 @@ fn two_runs_give_byte_identical_reports() {
             .collect::<Vec<_>>()
     };
     let (fa, fb) = (files(a.path()), files(b.path()));
-    assert_eq!(fa.len(), 11);
+    assert_eq!(
+        fa.len(),
+        12,
+        "the run writes 12 files (forms/form.xlsx among them)"
+    );
     assert!(fa == fb, "reports differ between runs");
 }
 

@@ -3,6 +3,7 @@
 
 mod check;
 mod form;
+mod import;
 mod ingest;
 mod new;
 mod report;
@@ -33,6 +34,11 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             format,
             out,
         } => form::run(&survey.survey, format, out.as_deref()),
+        Command::Import {
+            form,
+            out,
+            position,
+        } => import::run(&form, out.as_deref(), position.as_deref()),
         Command::Ingest { survey, files, out } => ingest::run(&survey.survey, &files, &out),
         Command::Report { survey, files, out } => report::run(&survey.survey, &files, &out),
         Command::Run {

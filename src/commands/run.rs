@@ -29,7 +29,7 @@ pub fn run(paths: Paths<'_>) -> Result<Outcome> {
     }
     let data_dir = paths.data.join(paths.id);
     let files = response_files(&data_dir)?;
-    let forms = form::all(survey)
+    let forms = form::all(survey)?
         .into_iter()
         .map(|f| OutputFile::new(Path::new("forms").join(&f.path), f.bytes))
         .collect();

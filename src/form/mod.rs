@@ -1,11 +1,14 @@
 //! Forms people fill in, each a walk over the one [`Survey`] tree: a self-contained HTML
-//! page, a printable Markdown version, and the canonical CSV header as a template.
+//! page, a printable Markdown version, the canonical CSV header as a template, and an
+//! XLSForm workbook for ODK, Enketo and KoboToolbox.
 
 mod csv_template;
 mod html;
 mod markdown;
 mod words;
+pub mod xlsform;
 
+use crate::error::Result;
 use crate::output::OutputFile;
 use crate::survey::Survey;
 
@@ -18,10 +21,12 @@ pub enum Format {
     Md,
     /// The canonical CSV header, to fill in a spreadsheet.
     Csv,
+    /// An XLSForm workbook (.xlsx) for ODK Collect, Enketo, KoboToolbox and ODK Central.
+    Xlsx,
 }
 
 impl Format {
-    pub const ALL: [Format; 3] = [Format::Html, Format::Md, Format::Csv];
+    pub const ALL: [Format; 4] = [Format::Html, Format::Md, Format::Csv, Format::Xlsx];
 
     /// The file name `run` gives this form under `forms/`.
     pub fn file_name(self) -> &'static str {
@@ -29,24 +34,41 @@ impl Format {
             Format::Html => "form.html",
             Format::Md => "form.md",
             Format::Csv => "template.csv",
+            Format::Xlsx => "form.xlsx",
         }
+    }
+
+    /// Whether the form is binary (not for a terminal).
+    pub fn is_binary(self) -> bool {
+        self == Format::Xlsx
     }
 }
 
-/// The form in one format.
+/// The form in one format, as text. For `Xlsx` this is a text view of the workbook
+/// (each sheet as tab-separated rows), for reading and comparing; [`bytes`] gives the
+/// workbook itself.
 pub fn emit(survey: &Survey, format: Format) -> String {
     match format {
         Format::Html => html::form(survey),
         Format::Md => markdown::form(survey),
         Format::Csv => csv_template::header(survey),
+        Format::Xlsx => xlsform::text_view(&xlsform::tables(survey)),
+    }
+}
+
+/// The form in one format, as the bytes of its file.
+pub fn bytes(survey: &Survey, format: Format) -> Result<Vec<u8>> {
+    match format {
+        Format::Xlsx => xlsform::workbook(survey),
+        text => Ok(emit(survey, text).into_bytes()),
     }
 }
 
 /// Every form, as files for a `forms/` folder.
-pub fn all(survey: &Survey) -> Vec<OutputFile> {
+pub fn all(survey: &Survey) -> Result<Vec<OutputFile>> {
     Format::ALL
         .iter()
-        .map(|&format| OutputFile::new(format.file_name(), emit(survey, format)))
+        .map(|&format| Ok(OutputFile::new(format.file_name(), bytes(survey, format)?)))
         .collect()
 }
 

@@ -12,6 +12,7 @@ pub mod schema;
 pub mod show_if;
 mod suggest;
 mod text;
+mod write;
 
 use std::ops::Range;
 use std::path::Path;
@@ -26,6 +27,7 @@ pub use layout::{CanonicalColumn, Columns};
 pub use show_if::{Cond, Given, Target};
 pub use suggest::did_you_mean;
 pub use text::Text;
+pub use write::to_toml;
 
 /// A checked survey definition.
 #[derive(Debug, Clone, PartialEq)]
