@@ -633,3 +633,71 @@ fn the_page_shows_exactly_the_questions_cond_holds_asks() {
         }
     }
 }
+
+#[test]
+fn without_script_every_question_shows_and_the_page_prints_without_controls() {
+    let Some(chromium) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let survey = load_survey("surveys/frontier-roles-2027.toml");
+    let form = write_form("frontier-roles-2027", dir.path());
+
+    // Progressive enhancement: without script every question is on screen, each
+    // conditional one says in words when to answer it, and a notice says why no file is
+    // made; the submit button, which could do nothing, stays hidden.
+    let page = FormPage::open_without_script(&chromium, &form);
+    let every: Vec<&str> = ["respondent_id"]
+        .into_iter()
+        .chain(survey.questions.iter().map(|q| q.id.as_str()))
+        .collect();
+    assert_eq!(page.shown(), every);
+    let visible = |selector: &str| {
+        page.js(&format!(
+            "[...document.querySelectorAll({})].filter(el => el.getClientRects().length > 0).length",
+            page::json(selector)
+        ))
+    };
+    let conditional = survey
+        .questions
+        .iter()
+        .filter(|q| q.show_if.is_some())
+        .count();
+    assert_eq!(conditional, 5);
+    assert_eq!(visible(".only-if"), conditional);
+    assert_eq!(
+        page.js("document.querySelector('.only-if').textContent"),
+        "Answer only if your answer to question 1 is “A frontier AI company” or “Another AI company”."
+    );
+    assert_eq!(visible(".notice"), 1, "the no-script notice shows");
+    assert_eq!(visible("#make-file"), 0);
+    assert_eq!(page.js("document.documentElement.className"), "");
+    page.screenshot("frontier-phone-light-noscript", PHONE, false, false);
+
+    // Printed after a submit with errors: the questions and the answers given, none of
+    // the page's controls or messages about the file.
+    let page = FormPage::open(&chromium, &form);
+    page.click("affiliation=frontier_company");
+    page.click("advise.lab_capabilities=definitely_yes");
+    page.submit();
+    assert!(!page.errors().is_empty());
+    page.emulate_print();
+    let printed = page.js(
+        "({ summary: document.getElementById('error-summary').getClientRects().length, \
+           actions: document.querySelector('.actions').getClientRects().length, \
+           messages: [...document.querySelectorAll('.error-message')].filter(m => m.getClientRects().length > 0).length, \
+           head: getComputedStyle(document.querySelector('.matrix-head')).position, \
+           background: getComputedStyle(document.body).backgroundColor, \
+           text: getComputedStyle(document.body).color, \
+           ruled: getComputedStyle(document.querySelector('.matrix-row:nth-child(odd)')).backgroundColor, \
+           marked: getComputedStyle(document.querySelector('.invalid-row')).boxShadow })",
+    );
+    assert_eq!(printed["summary"], 0, "{printed}");
+    assert_eq!(printed["actions"], 0, "{printed}");
+    assert_eq!(printed["messages"], 0, "{printed}");
+    assert_eq!(printed["head"], "static", "{printed}");
+    assert_eq!(printed["background"], "rgb(255, 255, 255)", "{printed}");
+    assert_eq!(printed["text"], "rgb(0, 0, 0)", "{printed}");
+    assert_eq!(printed["ruled"], "rgba(0, 0, 0, 0)", "{printed}");
+    assert_eq!(printed["marked"], "none", "{printed}");
+    assert!(page.is_shown("held_capabilities_role") && page.is_shown("capabilities_followup"));
+    page.screenshot_print("frontier-print");
+}

@@ -93,6 +93,21 @@ impl FormPage {
         page
     }
 
+    /// Opens a form with JavaScript switched off, as some respondents' browsers are.
+    pub fn open_without_script(chromium: &Chromium, file: &Path) -> FormPage {
+        let page = FormPage {
+            tab: chromium.browser.new_tab().unwrap(),
+            url: format!("file://{}", file.display()),
+        };
+        page.tab
+            .call_method(Emulation::SetScriptExecutionDisabled { value: true })
+            .unwrap();
+        page.emulate(DESKTOP, false);
+        page.tab.navigate_to(&page.url).unwrap();
+        page.tab.wait_until_navigated().unwrap();
+        page
+    }
+
     /// Loads the form afresh and waits for its script to have run.
     pub fn reload(&self) {
         self.tab.navigate_to(&self.url).unwrap();
@@ -238,7 +253,16 @@ impl FormPage {
     }
 
     /// The viewport size (phone widths as a mobile device) and colour scheme.
-    pub fn emulate(&self, (width, height): (u32, u32), dark: bool) {
+    pub fn emulate(&self, size: (u32, u32), dark: bool) {
+        self.emulate_media(size, dark, None);
+    }
+
+    /// As [`FormPage::emulate`], for the print style sheet (A4 width at 96 dpi).
+    pub fn emulate_print(&self) {
+        self.emulate_media((794, 1123), false, Some("print"));
+    }
+
+    fn emulate_media(&self, (width, height): (u32, u32), dark: bool, media: Option<&str>) {
         self.tab
             .call_method(Emulation::SetDeviceMetricsOverride {
                 width,
@@ -259,7 +283,7 @@ impl FormPage {
             .unwrap();
         self.tab
             .call_method(Emulation::SetEmulatedMedia {
-                media: None,
+                media: media.map(str::to_string),
                 features: Some(vec![Emulation::MediaFeature {
                     name: "prefers-color-scheme".into(),
                     value: if dark { "dark" } else { "light" }.into(),
@@ -272,6 +296,19 @@ impl FormPage {
     /// whole page. The page is left at desktop size in the light scheme.
     pub fn screenshot(&self, name: &str, size: (u32, u32), dark: bool, whole_page: bool) {
         self.emulate(size, dark);
+        self.capture(name, size.0, whole_page);
+        self.emulate(DESKTOP, false);
+    }
+
+    /// Saves the whole page as the print style sheet lays it out (one long strip, not
+    /// paged), as `target/browser-screenshots/NAME.png`.
+    pub fn screenshot_print(&self, name: &str) {
+        self.emulate_print();
+        self.capture(name, 794, true);
+        self.emulate(DESKTOP, false);
+    }
+
+    fn capture(&self, name: &str, width: u32, whole_page: bool) {
         if whole_page {
             // From the top, so that sticky column headings sit where they belong.
             self.js("window.scrollTo(0, 0)");
@@ -279,7 +316,7 @@ impl FormPage {
         let clip = whole_page.then(|| Page::Viewport {
             x: 0.0,
             y: 0.0,
-            width: f64::from(size.0),
+            width: f64::from(width),
             height: self
                 .js("document.documentElement.scrollHeight")
                 .as_f64()
@@ -304,7 +341,6 @@ impl FormPage {
             .decode(png)
             .unwrap();
         fs::write(dir.join(format!("{name}.png")), bytes).unwrap();
-        self.emulate(DESKTOP, false);
     }
 }
 
