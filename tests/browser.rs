@@ -672,6 +672,35 @@ fn without_script_every_question_shows_and_the_page_prints_without_controls() {
     assert_eq!(page.js("document.documentElement.className"), "");
     page.screenshot("frontier-phone-light-noscript", PHONE, false, false);
 
+    // Matrices: a table only while every word of every column heading fits its column
+    // (measured in the heading's own font), a list of labelled rows below that width.
+    let words_too_wide = "[...document.querySelectorAll('.matrix-head span')].flatMap(span => { \
+        const style = getComputedStyle(span); \
+        const context = document.createElement('canvas').getContext('2d'); \
+        context.font = style.fontWeight + ' ' + style.fontSize + ' ' + style.fontFamily; \
+        const room = span.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight); \
+        return span.textContent.split(/\\s+/).filter(w => context.measureText(w).width > room); })";
+    let matrix_layout = "getComputedStyle(document.querySelector('.matrix-head')).display";
+    for width in [1280, 780] {
+        page.emulate((width, 900), false);
+        assert_eq!(page.js(matrix_layout), "grid", "at {width}px");
+        assert_eq!(
+            page.js(words_too_wide),
+            Value::Array(vec![]),
+            "at {width}px"
+        );
+    }
+    for width in [760, 390] {
+        page.emulate((width, 900), false);
+        assert_eq!(page.js(matrix_layout), "none", "at {width}px");
+        assert_eq!(
+            visible(".cell .level"),
+            visible(".cell input"),
+            "every radio shows its level at {width}px"
+        );
+    }
+    page.emulate(DESKTOP, false);
+
     // Printed after a submit with errors: the questions and the answers given, none of
     // the page's controls or messages about the file.
     let page = FormPage::open(&chromium, &form);
