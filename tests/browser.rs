@@ -489,6 +489,17 @@ fn capabilities_form_can_be_filled_in_with_the_keyboard_alone() {
         cell(&header, &row, "conditions"),
         "Leave if asked to publish."
     );
+    // The copy button copies (through the clipboard API, or by selecting the text).
+    page.click("copy");
+    let mut status = page.js("document.getElementById('copy-status').textContent");
+    for _ in 0..20 {
+        if status != "" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        status = page.js("document.getElementById('copy-status').textContent");
+    }
+    assert_eq!(status, "Copied.");
     page.screenshot("capabilities-desktop-dark-done", DESKTOP, true, true);
     page.screenshot("capabilities-phone-light-done", PHONE, false, true);
 
