@@ -1,94 +1,31 @@
 //! The HTML form: one self-contained page (inline CSS and script, no external requests).
-//! Every question is visible and usable without script; the small script only turns the
-//! answers into one canonical CSV row to download or copy, which `canvass ingest` reads.
-//! All survey text goes through maud, which escapes it.
+//!
+//! Without script every question is visible and readable, and the page prints. With it,
+//! one static script (`html/script.js`, the same for every survey) shows a question only
+//! while its `show_if` holds, checks the answers, and turns them into one canonical CSV
+//! row to download or copy, which `canvass ingest` reads. Everything survey-specific is
+//! data on the page: kinds and limits in `data-*` attributes, each condition as JSON
+//! (`html/condition.rs`). All survey text goes through maud, which escapes it.
+//!
+//! Element ids are built so that no two can clash: question ids are letters, digits and
+//! `_`, codes add `.` and `-`, so `q=code` (a choice), `q.row=level` (a matrix cell) and
+//! `q:help` (a part of the question) never meet.
+
+mod condition;
+#[cfg(test)]
+mod palette;
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::instruction;
-use crate::survey::{OTHER, Question, QuestionKind, Survey};
+use super::{instruction, words};
+use crate::survey::{Choice, OTHER, Question, QuestionKind, Survey};
 
-const STYLE: &str = r#"
-:root { color-scheme: light dark; --fg: #1f2328; --muted: #57606a; --bg: #ffffff; --line: #d0d7de; --accent: #542788; --focus: #b35806; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #9da7b3; --bg: #0d1117; --line: #3d444d; --accent: #c2b5f0; --focus: #f1a340; } }
-* { box-sizing: border-box; }
-body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); margin: 0; }
-main { max-width: 44rem; margin: 0 auto; padding: 1.5rem 1rem 4rem; }
-h1 { font-size: 1.6rem; line-height: 1.25; }
-.lead { font-size: 1.1rem; font-weight: 600; }
-form > div { margin: 1.5rem 0; }
-fieldset { border: 1px solid var(--line); border-radius: 8px; margin: 1.5rem 0; padding: 1rem 1.25rem; }
-legend { font-weight: 600; padding: 0 .35rem; }
-.help, .how { color: var(--muted); font-size: .95rem; margin: .25rem 0 .75rem; }
-.choice { display: flex; gap: .6rem; align-items: flex-start; padding: .3rem 0; }
-.choice input { margin-top: .3rem; width: 1.1rem; height: 1.1rem; accent-color: var(--accent); }
-label.block { display: block; font-weight: 600; margin-bottom: .25rem; }
-input[type=text], textarea { width: 100%; font: inherit; color: inherit; background: transparent; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; }
-textarea { min-height: 6rem; }
-:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
-button { font: inherit; font-weight: 600; color: #fff; background: var(--accent); border: 0; border-radius: 6px; padding: .6rem 1.2rem; cursor: pointer; }
-@media (prefers-color-scheme: dark) { button { color: #0d1117; } }
-.required { color: var(--focus); }
-#result[hidden] { display: none; }
-section > h2 { margin-top: 2.5rem; }
-table.matrix { border-collapse: collapse; width: 100%; }
-table.matrix th, table.matrix td { padding: .4rem; border-bottom: 1px solid var(--line); text-align: center; }
-table.matrix th[scope=row] { text-align: left; font-weight: normal; }
-table.matrix input { width: 1.1rem; height: 1.1rem; accent-color: var(--accent); }
-.matrix-wrap { overflow-x: auto; }
-input[type=number] { width: 10rem; font: inherit; color: inherit; background: transparent; border: 1px solid var(--line); border-radius: 6px; padding: .4rem; }
-.rank { display: flex; gap: .6rem; align-items: center; padding: .25rem 0; }
-.rank select { font: inherit; color: inherit; background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: .25rem; }
-.unit { margin-left: .4rem; }
-.other input { margin-left: 1.7rem; width: calc(100% - 1.7rem); }
-#result textarea { font-family: ui-monospace, monospace; font-size: .85rem; }
-@media print { button, #result { display: none; } fieldset { break-inside: avoid; } body { font-size: 12pt; } }
-"#;
+/// The page's style sheet: light and dark palettes, phone layout, print.
+pub(super) const STYLE: &str = include_str!("html/style.css");
 
-/// Builds the canonical CSV row from the form. It reads only the page's own fields and
-/// writes text into a textarea's value, so no survey text is ever run as code.
-const SCRIPT: &str = r#"
-(function () {
-  var form = document.getElementById('survey');
-  var result = document.getElementById('result');
-  var output = document.getElementById('csv');
-  var download = document.getElementById('download');
-  function cell(value) {
-    if (/^'*[=+\-@\t\r]/.test(value)) { value = "'" + value; }
-    return /[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
-  }
-  form.addEventListener('submit', function (event) {
-    event.preventDefault();
-    var columns = form.getAttribute('data-columns').split(',');
-    var values = columns.map(function (name) {
-      if (name === 'submitted_at') { return new Date().toISOString(); }
-      var ranks = form.querySelectorAll('[data-rank-of="' + name + '"]');
-      if (ranks.length > 0) {
-        var ranked = [];
-        ranks.forEach(function (select) {
-          if (select.value !== '') { ranked.push([Number(select.value), select.getAttribute('data-code')]); }
-        });
-        ranked.sort(function (a, b) { return a[0] - b[0]; });
-        return ranked.map(function (r) { return r[1]; }).join(';');
-      }
-      var picked = [];
-      form.querySelectorAll('[name="' + name + '"]').forEach(function (field) {
-        if (field.type === 'radio' || field.type === 'checkbox') {
-          if (field.checked) { picked.push(field.value); }
-        } else if (field.value.trim() !== '') {
-          picked.push(field.value.trim());
-        }
-      });
-      return picked.join(';');
-    });
-    var csv = columns.join(',') + '\r\n' + values.map(cell).join(',') + '\r\n';
-    output.value = csv;
-    download.href = 'data:text/csv;charset=utf-8,' + encodeURIComponent(csv);
-    result.hidden = false;
-    output.focus();
-  });
-})();
-"#;
+/// The page's script. It reads only the page's own fields and data attributes and writes
+/// text with `textContent`, so no survey text is ever run as code.
+pub(super) const SCRIPT: &str = include_str!("html/script.js");
 
 pub fn form(survey: &Survey) -> String {
     let columns = survey.columns().header().join(",");
@@ -107,29 +44,45 @@ pub fn form(survey: &Survey) -> String {
                     h1 { (title) }
                     @if let Some(question) = &survey.question { p.lead { (question.as_str()) } }
                     @if let Some(intro) = &survey.intro { p { (intro.as_str()) } }
-                    p.how { "Questions marked " span.required aria-hidden="true" { "*" } " are required. "
-                        "When you are done, the form gives you one line of CSV to send back; nothing is sent anywhere by this page." }
-                    form #survey data-columns=(columns) {
-                        div {
-                            label.block for="respondent_id" { "Respondent id " span.required aria-hidden="true" { "*" } }
-                            p.help #respondent_id-help { "The code from your invitation. It keeps your answer apart from others without naming you." }
-                            input #respondent_id type="text" name="respondent_id" required autocomplete="off" aria-describedby="respondent_id-help";
+                    p.how {
+                        "Questions marked " span.required aria-hidden="true" { "*" } " are required. "
+                        "When you are done, the form gives you a small CSV file to send back; nothing is sent anywhere by this page."
+                    }
+                    noscript {
+                        p.notice {
+                            "This page needs JavaScript to make your answer file. Without it you can still read "
+                            "and print every question; questions that apply only to some people say so."
                         }
+                    }
+                    div #error-summary .error-summary tabindex="-1" hidden aria-labelledby="error-summary-title" {
+                        div role="alert" {
+                            h2 #error-summary-title { "Please check your answers" }
+                            ul #error-list {}
+                        }
+                    }
+                    form #survey novalidate data-columns=(columns) {
+                        (respondent_field())
                         @for section in &survey.sections {
-                            section id={ "section-" (section.id) } {
-                                @if let Some(t) = &section.title { h2 { (t.as_str()) } }
+                            @let heading = format!("section:{}", section.id);
+                            section id={ "section-" (section.id) } aria-labelledby=[section.title.as_ref().map(|_| heading.clone())] {
+                                @if let Some(t) = &section.title { h2 #(heading) { (t.as_str()) } }
                                 @if let Some(intro) = &section.intro { p { (intro.as_str()) } }
-                                @for q in section.questions.clone() { (question(q + 1, &survey.questions[q])) }
+                                @for q in section.questions.clone() { (question(survey, q)) }
                             }
                         }
-                        button type="submit" { "Make my answer file" }
+                        // Shown by the script: without it, submitting could do nothing useful.
+                        div.actions hidden { button #make-file type="submit" { "Make my answer file" } }
                     }
-                    section #result hidden aria-live="polite" {
-                        h2 { "Your answers" }
-                        p { "Send this file (or the text below) back to the survey team." }
-                        p { a #download download=(format!("{}-response.csv", survey.id)) href="#" { "Download the CSV file" } }
-                        label.block for="csv" { "CSV (select all and copy)" }
-                        textarea #csv readonly rows="4" {}
+                    section #result hidden tabindex="-1" aria-labelledby="result-title" {
+                        h2 #result-title { "Your answer file" }
+                        p { "Send this file, or the text below, back to the survey team. Nothing has been sent yet." }
+                        div.buttons {
+                            a #download .button download=(format!("{}-response.csv", survey.id)) href="#" { "Download the CSV file" }
+                            button #copy .secondary type="button" { "Copy the text" }
+                            span #copy-status role="status" {}
+                        }
+                        p { label for="csv" { "The file: a header line, then your answers" } }
+                        textarea #csv readonly rows="4" wrap="off" spellcheck="false" {}
                     }
                 }
                 script { (PreEscaped(SCRIPT)) }
@@ -139,109 +92,241 @@ pub fn form(survey: &Survey) -> String {
     page.into_string()
 }
 
-/// The visible marker of a required question (its inputs carry `required`).
-fn required_mark(q: &Question) -> Markup {
-    html! { @if q.required { " " span.required aria-hidden="true" { "*" } } }
+fn respondent_field() -> Markup {
+    html! {
+        div.question data-question="respondent_id" data-kind="respondent" data-required {
+            label.title for="respondent_id" { "Respondent id" (required_mark()) }
+            p.help id="respondent_id:help" { "The code from your invitation. It keeps your answer apart from others without naming you." }
+            (error_box("respondent_id"))
+            input #respondent_id type="text" name="respondent_id" autocomplete="off" spellcheck="false" aria-describedby="respondent_id:help";
+        }
+    }
 }
 
-fn question(number: usize, q: &Question) -> Markup {
-    let help_id = format!("{}-help", q.id);
-    let described = q.help.as_ref().map(|_| help_id.clone());
-    let help = html! { @if let Some(help) = &q.help { p.help #(help_id) { (help.as_str()) } } };
+/// The visible `*` for sight, the word for screen readers (inputs carry no `required`:
+/// the script decides, since a question hidden by its `show_if` is not required).
+fn required_mark() -> Markup {
+    html! { " " span.required { span aria-hidden="true" { "*" } span.visually-hidden { "(required)" } } }
+}
+
+fn error_box(id: &str) -> Markup {
+    html! { p.error-message id={ (id) ":error" } hidden {} }
+}
+
+/// The attributes every question wrapper carries, and the parts under its title.
+struct Parts {
+    id: String,
+    number: usize,
+    show_if: Option<String>,
+    only_if: Option<String>,
+}
+
+fn question(survey: &Survey, index: usize) -> Markup {
+    let q = &survey.questions[index];
+    let parts = Parts {
+        id: q.id.clone(),
+        number: index + 1,
+        show_if: q
+            .show_if
+            .as_ref()
+            .map(|c| condition::to_json(survey, &c.cond).to_string()),
+        only_if: q
+            .show_if
+            .as_ref()
+            .map(|c| format!("Answer only if {}.", words::describe(survey, &c.cond))),
+    };
+    match &q.kind {
+        QuestionKind::Text { max_length } => text_question(q, &parts, *max_length),
+        QuestionKind::Numeric { .. } | QuestionKind::Probability | QuestionKind::Year { .. } => {
+            number_question(q, &parts)
+        }
+        QuestionKind::Matrix { rows, .. } => matrix_question(q, &parts, rows),
+        QuestionKind::Ranking { top, .. } => {
+            let places = top.map_or(q.choices().len(), |k| k as usize);
+            ranking_question(q, &parts, places)
+        }
+        QuestionKind::Single { .. }
+        | QuestionKind::Likert { .. }
+        | QuestionKind::Multiple { .. } => choice_question(q, &parts),
+    }
+}
+
+/// The title, as a label (`for` the field) or a legend.
+fn title(q: &Question, parts: &Parts) -> Markup {
     html! {
-        @match &q.kind {
-            QuestionKind::Text { max_length } => {
-                div.question data-question=(q.id) {
-                    label.block for=(q.id) { (number) ". " (q.text.as_str()) (required_mark(q)) }
-                    (help)
-                    textarea #(q.id) name=(q.id) required[q.required]
-                        maxlength=[max_length.map(|m| m.to_string())]
-                        aria-describedby=[described] {}
+        span.number { (parts.number) "." } " " (q.text.as_str())
+        @if q.required { (required_mark()) }
+    }
+}
+
+/// Under the title: the condition in words (shown without script), help, how to
+/// answer, and the place for an error message.
+fn guidance(q: &Question, parts: &Parts, how: Option<String>) -> Markup {
+    html! {
+        @if let Some(only_if) = &parts.only_if { p.only-if { (only_if) } }
+        @if let Some(help) = &q.help { p.help id={ (parts.id) ":help" } { (help.as_str()) } }
+        @if let Some(how) = how { p.how id={ (parts.id) ":how" } { (how) } }
+        (error_box(&parts.id))
+    }
+}
+
+/// The ids that describe the question's field: its help and instruction.
+fn described_by(q: &Question, parts: &Parts, has_how: bool, extra: Option<&str>) -> Option<String> {
+    let mut ids = Vec::new();
+    if q.help.is_some() {
+        ids.push(format!("{}:help", parts.id));
+    }
+    if has_how {
+        ids.push(format!("{}:how", parts.id));
+    }
+    ids.extend(extra.map(str::to_string));
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+fn text_question(q: &Question, parts: &Parts, max_length: Option<u32>) -> Markup {
+    let how = max_length.map(|m| format!("At most {m} characters."));
+    let described = described_by(q, parts, how.is_some(), None);
+    html! {
+        div.question data-question=(parts.id) data-kind="text" data-number=(parts.number)
+            data-required[q.required] data-show-if=[&parts.show_if] data-max-length=[max_length] {
+            label.title for=(parts.id) { (title(q, parts)) }
+            (guidance(q, parts, how))
+            textarea #(parts.id) name=(parts.id) rows="4" aria-describedby=[described] {}
+            @if max_length.is_some() { p.counter id={ (parts.id) ":count" } hidden {} }
+        }
+    }
+}
+
+fn number_question(q: &Question, parts: &Parts) -> Markup {
+    let (lo, hi) = q.kind.bounds();
+    let whole = matches!(
+        q.kind,
+        QuestionKind::Numeric { integer: true, .. } | QuestionKind::Year { .. }
+    );
+    let unit = match &q.kind {
+        QuestionKind::Numeric { unit, .. } => unit.as_ref().map(|u| u.as_str().to_string()),
+        QuestionKind::Probability => Some("%".to_string()),
+        _ => None,
+    };
+    let unit_id = format!("{}:unit", parts.id);
+    let described = described_by(q, parts, true, unit.as_ref().map(|_| unit_id.as_str()));
+    html! {
+        div.question data-question=(parts.id) data-kind=(q.kind.name()) data-number=(parts.number)
+            data-required[q.required] data-show-if=[&parts.show_if]
+            data-min=[lo] data-max=[hi] data-integer[whole] {
+            label.title for=(parts.id) { (title(q, parts)) }
+            (guidance(q, parts, Some(instruction(q))))
+            div.number-field {
+                // Text, not type=number: the script can then say what is wrong with what
+                // was typed, and no scroll wheel changes an answer by accident.
+                input.number #(parts.id) type="text" name=(parts.id)
+                    inputmode=(if whole { "numeric" } else { "decimal" })
+                    autocomplete="off" spellcheck="false" aria-describedby=[described];
+                @if let Some(unit) = unit { span.unit #(unit_id) { (unit) } }
+            }
+        }
+    }
+}
+
+fn choice_question(q: &Question, parts: &Parts) -> Markup {
+    let multiple = match &q.kind {
+        QuestionKind::Multiple {
+            min_picks,
+            max_picks,
+            ..
+        } => Some((*min_picks, *max_picks)),
+        _ => None,
+    };
+    let (input_type, role) = match multiple {
+        Some(_) => ("checkbox", None),
+        None => ("radio", Some("radiogroup")),
+    };
+    let (min_picks, max_picks) = multiple.unwrap_or_default();
+    let other = q.has_other().then(|| format!("{}.{OTHER}", parts.id));
+    html! {
+        fieldset.question data-question=(parts.id) data-kind=(q.kind.name()) data-number=(parts.number)
+            data-required[q.required] data-show-if=[&parts.show_if]
+            data-min-picks=[min_picks] data-max-picks=[max_picks]
+            role=[role] aria-describedby=[described_by(q, parts, true, None)] {
+            legend { (title(q, parts)) }
+            (guidance(q, parts, Some(instruction(q))))
+            div.choices {
+                @for (i, choice) in q.choices().iter().enumerate() {
+                    @let id = format!("{}={}", parts.id, choice.code);
+                    @let is_other = other.is_some() && i + 1 == q.choices().len();
+                    div.choice {
+                        input #(id) type=(input_type) name=(parts.id) value=(choice.code) data-other[is_other];
+                        label for=(id) { (choice.label.as_str()) }
+                    }
                 }
             }
-            QuestionKind::Numeric { .. } | QuestionKind::Probability | QuestionKind::Year { .. } => {
-                @let (lo, hi) = q.kind.bounds();
-                @let step = match &q.kind { QuestionKind::Numeric { integer: false, .. } | QuestionKind::Probability => "any", _ => "1" };
-                @let unit = match &q.kind {
-                    QuestionKind::Numeric { unit, .. } => unit.as_ref().map(|u| u.to_string()),
-                    QuestionKind::Probability => Some("%".to_string()),
-                    _ => None,
-                };
-                div.question data-question=(q.id) {
-                    label.block for=(q.id) { (number) ". " (q.text.as_str()) (required_mark(q)) }
-                    (help)
-                    p.how #{ (q.id) "-how" } { (instruction(q)) }
-                    input #(q.id) type="number" name=(q.id) inputmode="decimal" step=(step)
-                        min=[lo.map(|v| v.to_string())] max=[hi.map(|v| v.to_string())]
-                        required[q.required] aria-describedby={ @if let Some(d) = &described { (d) " " } (q.id) "-how" };
-                    @if let Some(unit) = unit { span.unit { (unit) } }
+            @if let Some(id) = &other {
+                div.other {
+                    label for=(id) { "If other, please say what" }
+                    input #(id) type="text" name=(id) autocomplete="off" data-other-text;
                 }
             }
-            QuestionKind::Matrix { rows, .. } => {
-                fieldset.question data-question=(q.id) aria-describedby=[described.clone()] {
-                    legend { (number) ". " (q.text.as_str()) (required_mark(q)) }
-                    (help)
-                    p.how { (instruction(q)) }
-                    div.matrix-wrap {
-                        table.matrix {
-                            thead { tr { td {} @for level in q.choices() { th scope="col" { (level.label.as_str()) } } } }
-                            tbody {
-                                @for row in rows {
-                                    @let name = format!("{}.{}", q.id, row.code);
-                                    tr {
-                                        th scope="row" id={ (name) "-label" } { (row.label.as_str()) }
-                                        @for (i, level) in q.choices().iter().enumerate() {
-                                            td {
-                                                input type="radio" name=(name) value=(level.code) required[q.required && i == 0]
-                                                    aria-label={ (row.label.as_str()) ": " (level.label.as_str()) };
-                                            }
-                                        }
-                                    }
-                                }
+        }
+    }
+}
+
+fn matrix_question(q: &Question, parts: &Parts, rows: &[Choice]) -> Markup {
+    let levels = q.choices();
+    html! {
+        fieldset.question data-question=(parts.id) data-kind="matrix" data-number=(parts.number)
+            data-required[q.required] data-show-if=[&parts.show_if]
+            aria-describedby=[described_by(q, parts, true, None)] {
+            legend { (title(q, parts)) }
+            (guidance(q, parts, Some(instruction(q))))
+            div.matrix style={ "--levels: " (levels.len()) } {
+                div.matrix-head aria-hidden="true" {
+                    span {}
+                    @for level in levels { span { (level.label.as_str()) } }
+                }
+                @for row in rows {
+                    @let name = format!("{}.{}", parts.id, row.code);
+                    @let label_id = format!("{name}:label");
+                    div.matrix-row role="radiogroup" data-row=(row.code) aria-labelledby=(label_id) {
+                        span.row-label #(label_id) { (row.label.as_str()) }
+                        @for level in levels {
+                            label.cell {
+                                input id={ (name) "=" (level.code) } type="radio" name=(name) value=(level.code);
+                                span.level { (level.label.as_str()) }
                             }
                         }
                     }
                 }
             }
-            QuestionKind::Ranking { .. } => {
-                @let places = match &q.kind { QuestionKind::Ranking { top: Some(k), .. } => *k as usize, _ => q.choices().len() };
-                fieldset.question data-question=(q.id) aria-describedby=[described.clone()] {
-                    legend { (number) ". " (q.text.as_str()) (required_mark(q)) }
-                    (help)
-                    p.how { (instruction(q)) }
-                    @for choice in q.choices() {
-                        @let id = format!("{}-{}", q.id, choice.code);
-                        div.rank {
-                            select #(id) data-rank-of=(q.id) data-code=(choice.code) {
-                                option value="" { "–" }
-                                @for place in 1..=places { option value=(place) { (place) } }
-                            }
-                            label for=(id) { (choice.label.as_str()) }
-                        }
+        }
+    }
+}
+
+/// How to rank with the page's place pickers (the paper form says "write 1 next to …").
+fn ranking_how(places: usize, items: usize) -> String {
+    if places < items {
+        format!(
+            "Give places 1 to {places} to your top {places}: place 1 to your first choice, and so on."
+        )
+    } else {
+        "Give every item a place: place 1 to your first choice, and so on.".to_string()
+    }
+}
+
+fn ranking_question(q: &Question, parts: &Parts, places: usize) -> Markup {
+    html! {
+        fieldset.question data-question=(parts.id) data-kind="ranking" data-number=(parts.number)
+            data-required[q.required] data-show-if=[&parts.show_if] data-places=(places)
+            aria-describedby=[described_by(q, parts, true, None)] {
+            legend { (title(q, parts)) }
+            (guidance(q, parts, Some(ranking_how(places, q.choices().len()))))
+            @for choice in q.choices() {
+                @let id = format!("{}={}", parts.id, choice.code);
+                div.rank {
+                    select #(id) data-code=(choice.code) {
+                        option value="" { "Not ranked" }
+                        @for place in 1..=places { option value=(place) { "Place " (place) } }
                     }
-                }
-            }
-            _ => {
-                fieldset.question data-question=(q.id) aria-describedby=[described.clone()] {
-                    legend { (number) ". " (q.text.as_str()) (required_mark(q)) }
-                    (help)
-                    p.how { (instruction(q)) }
-                    @let kind = if matches!(q.kind, QuestionKind::Multiple { .. }) { "checkbox" } else { "radio" };
-                    @for (i, choice) in q.choices().iter().enumerate() {
-                        @let id = format!("{}-{}", q.id, choice.code);
-                        div.choice {
-                            // One required radio makes the whole group required.
-                            input #(id) type=(kind) name=(q.id) value=(choice.code) required[q.required && kind == "radio" && i == 0];
-                            label for=(id) { (choice.label.as_str()) }
-                        }
-                    }
-                    @if q.has_other() {
-                        @let id = format!("{}.{}", q.id, OTHER);
-                        div.other {
-                            label.block for=(id) { "If other, please specify" }
-                            input #(id) type="text" name=(id);
-                        }
-                    }
+                    label for=(id) { (choice.label.as_str()) }
                 }
             }
         }
