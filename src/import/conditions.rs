@@ -373,11 +373,8 @@ fn resolve(ast: &Ast, questions: &[Question]) -> Result<Cond, String> {
         Ast::Answered(name) => Cond::Answered(target(name, questions)?),
         Ast::Compare { name, op, value } => {
             let target = target(name, questions)?;
-            Cond::Compare {
-                target,
-                op: *op,
-                value: literal(target, value, questions)?,
-            }
+            let value = literal(target, value, questions)?;
+            crate::survey::comparison(&questions[target.question], target, *op, value)
         }
         Ast::In { name, values } => {
             let target = target(name, questions)?;

@@ -138,11 +138,7 @@ impl Resolver<'_, '_, '_> {
                 let target = self.target(name)?;
                 self.single_answer(target, name)?;
                 let value = self.value(target, name, value, *op)?;
-                Cond::Compare {
-                    target,
-                    op: *op,
-                    value,
-                }
+                comparison(&self.questions[target.question], target, *op, value)
             }
             Ast::In { name, values } => {
                 let target = self.target(name)?;
@@ -356,6 +352,28 @@ impl Resolver<'_, '_, '_> {
                 Some(Value::Code(index))
             }
         }
+    }
+}
+
+/// A resolved comparison. An ordering on scale levels becomes the set of ordered levels it
+/// admits: a non-substantive answer ("don't know") sits after the ordered levels in the list
+/// but has no place on the scale, so `>= 'probably_yes'` must not admit it. Spelling the set
+/// out once here gives every reader of `Cond` (ingest, forms, XLSForm, synth) the same
+/// meaning without each having to know about the scale.
+pub(crate) fn comparison(question: &Question, target: Target, op: Op, value: Value) -> Cond {
+    let scale = match &question.kind {
+        QuestionKind::Likert { scale } | QuestionKind::Matrix { scale, .. } => Some(scale),
+        _ => None,
+    };
+    match (scale, value) {
+        (Some(scale), Value::Code(bound)) if op.is_ordering() => Cond::In {
+            target,
+            values: (0..scale.ordered)
+                .filter(|&level| op.holds(level, bound))
+                .map(Value::Code)
+                .collect(),
+        },
+        _ => Cond::Compare { target, op, value },
     }
 }
 

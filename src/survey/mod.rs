@@ -23,6 +23,7 @@ use crate::diagnostic::Report;
 use crate::error::{Error, Result};
 
 pub use check::{KINDS, RESERVED_COLUMNS, is_survey_id};
+pub(crate) use conditions::comparison;
 pub use layout::{CanonicalColumn, Columns};
 pub use show_if::{Cond, Given, Target};
 pub use suggest::did_you_mean;

@@ -53,7 +53,8 @@ impl Op {
         !matches!(self, Op::Eq | Op::Ne)
     }
 
-    fn holds<T: PartialOrd>(self, a: T, b: T) -> bool {
+    /// Whether `a op b`.
+    pub fn holds<T: PartialOrd>(self, a: T, b: T) -> bool {
         match self {
             Op::Eq => a == b,
             Op::Ne => a != b,

@@ -311,6 +311,21 @@ fn show_if_resolves_against_earlier_questions() {
     assert!(cond.holds(&answers));
 }
 
+#[test]
+fn an_ordering_admits_no_nonsubstantive_answer() {
+    // `dk` comes after `yes` in the scale's list, but "don't know" is not above "no".
+    let s = survey(&with(&format!(
+        "{EVERY_KIND}[[questions]]\nid = \"later\"\nkind = \"text\"\ntext = \"L\"\nshow_if = \"grid.r1 > 'no'\"\n"
+    )));
+    let cond = &s.question("later").unwrap().show_if.as_ref().unwrap().cond;
+    let answer = |level: usize| move |_: Target| Given::Code(level);
+    let (no, yes, dk) = (0, 1, 2);
+    assert!(!cond.holds(&answer(no)));
+    assert!(cond.holds(&answer(yes)));
+    assert!(!cond.holds(&answer(dk)));
+    assert!(!cond.holds(&|_| Given::Missing));
+}
+
 /// (line, column, message) of the one error a show_if gives, written on line FIRST + 3.
 fn show_if_error(condition: &str) -> (usize, usize, String) {
     let source = with(&format!(

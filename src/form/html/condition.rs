@@ -91,19 +91,34 @@ mod tests {
                 r#"{"any":[{"contains":2,"target":{"question":"why"}},"#,
                 r#"{"compare":">=","target":{"question":"hours"},"value":{"number":40.5}}]},"#,
                 r#"{"not":{"answered":{"question":"p"}}}]},"#,
-                r#"{"compare":"<","target":{"question":"grid","row":"r2"},"value":{"code":1}}]}"#
+                r#"{"in":[{"code":0}],"target":{"question":"grid","row":"r2"}}]}"#
             )
         );
     }
 
     #[test]
     fn ranked_codes_and_every_operator_are_kept() {
-        for op in ["==", "!=", "<", "<=", ">", ">="] {
+        for op in ["==", "!="] {
             let json = show_if_json(crate::testing::EVERY_KIND, &format!("stance {op} 'maybe'"));
             assert_eq!(
                 json,
                 format!(
                     r#"{{"compare":"{op}","target":{{"question":"stance"}},"value":{{"code":1}}}}"#
+                )
+            );
+        }
+        // Orderings on a scale arrive as the levels they admit (see survey::comparison).
+        for (op, levels) in [("<", "0"), ("<=", "0,1"), (">", "2"), (">=", "1,2")] {
+            let json = show_if_json(crate::testing::EVERY_KIND, &format!("stance {op} 'maybe'"));
+            let codes: Vec<String> = levels
+                .split(',')
+                .map(|l| format!(r#"{{"code":{l}}}"#))
+                .collect();
+            assert_eq!(
+                json,
+                format!(
+                    r#"{{"in":[{}],"target":{{"question":"stance"}}}}"#,
+                    codes.join(",")
                 )
             );
         }
