@@ -6,6 +6,7 @@ mod form;
 mod ingest;
 mod report;
 mod run;
+mod synth;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -40,6 +41,12 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             out: out.as_deref(),
             deny_warnings: warnings.deny_warnings,
         }),
+        Command::Synth {
+            survey,
+            rows,
+            seed,
+            out,
+        } => synth::run(&survey.survey, rows, seed, out.as_deref()),
     }
 }
 
