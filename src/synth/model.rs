@@ -423,10 +423,10 @@ fn number(
     let u = unit(seed, &[id, "centre"]);
     let (shape, base, noise) = match (min, max) {
         // Most bounded quantities (years of experience, hours) sit in the lower part of
-        // their range: centre between 15 % and 50 % of it.
+        // their range: centre between 8 % and 38 % of it.
         (Some(lo), Some(hi)) => (
             Shape::Between { min: lo, max: hi },
-            logit(0.15 + 0.35 * u),
+            logit(0.08 + 0.3 * u),
             0.7,
         ),
         (Some(lo), None) => (
