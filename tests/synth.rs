@@ -42,7 +42,7 @@ fn shipped_command(out: &str) -> Vec<&str> {
         "--rows",
         "300",
         "--seed",
-        "2027",
+        "20",
         "--out",
         out,
     ]
@@ -62,7 +62,7 @@ fn the_shipped_synthetic_panel_is_what_its_readme_command_makes() {
     assert_eq!(ran.code, 0, "{}", ran.stderr);
     assert!(
         ran.stderr
-            .contains(": 300 synthetic responses to `frontier-roles-2027`, seed 2027"),
+            .contains(": 300 synthetic responses to `frontier-roles-2027`, seed 20"),
         "{}",
         ran.stderr
     );

@@ -255,6 +255,60 @@ fn answers_follow_the_position() {
     assert!(counts.len() == 6 && *most > 2 * least, "{counts:?}");
 }
 
+/// The seed of data/frontier-roles-2027/synthetic.csv (see its README).
+const SHIPPED_SEED: u64 = 20;
+
+#[test]
+fn the_shipped_seed_leans_the_plausible_way() {
+    // Matrix rows and probabilities carry no direction, so which way they lean is the
+    // seed's choice; the shipped panel's seed was picked for a report that reads sensibly.
+    let survey = shipped("frontier-roles-2027");
+    let (header, rows) = table(&synth(&survey, 4000, SHIPPED_SEED));
+    let stance = column(&header, "stance");
+    let side = |r: &Vec<String>| match r[stance].as_str() {
+        "strongly_against" | "lean_against" => -1,
+        "strongly_in_favour" | "lean_in_favour" => 1,
+        _ => 0,
+    };
+    let answered = |name: &str, wanted: i32| -> Vec<String> {
+        let c = column(&header, name);
+        rows.iter()
+            .filter(|r| side(r) == wanted && !r[c].is_empty())
+            .map(|r| r[c].clone())
+            .collect()
+    };
+    let yes = |c: &str| c == "probably_yes" || c == "definitely_yes";
+    let advise_gap = |row: &str| {
+        let name = format!("advise.{row}");
+        let cells = |side| answered(&name, side);
+        let (favour, against) = (cells(1), cells(-1));
+        let favour: Vec<&str> = favour.iter().map(String::as_str).collect();
+        let against: Vec<&str> = against.iter().map(String::as_str).collect();
+        share(&favour, yes) - share(&against, yes)
+    };
+    // Those in favour advise capabilities research more than those against.
+    for (row, sign) in [
+        ("lab_capabilities", 1.0),
+        ("lab_post_training", 1.0),
+        ("safety_nonprofit", -1.0),
+        ("academia", -1.0),
+    ] {
+        let gap = advise_gap(row);
+        assert!(gap * sign > 0.2, "{row}: in favour minus against {gap:.2}");
+    }
+    let mean = |name: &str, side| {
+        let cells = answered(name, side);
+        cells.iter().map(|c| c.parse::<f64>().unwrap()).sum::<f64>() / cells.len() as f64
+    };
+    for name in ["p_marginal_engineer", "p_safety_teams_net_positive"] {
+        let gap = mean(name, 1) - mean(name, -1);
+        assert!(
+            gap > 10.0,
+            "{name}: in favour minus against {gap:.1} points"
+        );
+    }
+}
+
 #[test]
 fn a_roster_gives_the_ids_and_bounds_the_rows() {
     let dir = tempfile::tempdir().unwrap();
