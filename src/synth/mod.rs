@@ -23,6 +23,7 @@ mod seed;
 mod text;
 
 use std::io;
+use std::sync::mpsc;
 
 use rayon::prelude::*;
 
@@ -76,26 +77,44 @@ impl<'a> Synth<'a> {
     }
 
     /// Writes the header and every row to `out`, in order, as the chunks are made.
+    ///
+    /// Chunks are made a batch at a time on rayon's threads, in a producer thread, while
+    /// this thread writes the batch before: writing does not leave the cores idle, and
+    /// (the channel holds nothing: a batch is handed over when the writer is ready) no
+    /// more than two batches exist at once, so memory stays flat.
     pub fn write<W: io::Write>(&self, mut out: W) -> io::Result<()> {
         let mut header = csv::Writer::from_writer(Vec::new());
         CellWriter::new(self.survey, &self.columns).header(&mut header)?;
         out.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
         let chunks = self.rows.div_ceil(CHUNK_ROWS);
         let in_flight = (rayon::current_num_threads() * CHUNKS_IN_FLIGHT_PER_THREAD).max(1) as u64;
-        let mut next = 0;
-        while next < chunks {
-            let batch = next..(next + in_flight).min(chunks);
-            let made: Vec<Vec<u8>> = batch
-                .clone()
-                .into_par_iter()
-                .map(|chunk| self.chunk(chunk))
-                .collect::<io::Result<_>>()?;
-            for bytes in made {
-                out.write_all(&bytes)?;
+        let (batches, made) = mpsc::sync_channel::<io::Result<Vec<Vec<u8>>>>(0);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut next = 0;
+                while next < chunks {
+                    let batch = next..(next + in_flight).min(chunks);
+                    next = batch.end;
+                    let result: io::Result<Vec<Vec<u8>>> = batch
+                        .into_par_iter()
+                        .map(|chunk| self.chunk(chunk))
+                        .collect();
+                    let failed = result.is_err();
+                    // A closed channel means the writer stopped (its error is reported
+                    // there); a failed chunk ends the run.
+                    if batches.send(result).is_err() || failed {
+                        return;
+                    }
+                }
+            });
+            // Dropping `made` on an error stops the producer at its next batch.
+            for batch in made {
+                for bytes in batch? {
+                    out.write_all(&bytes)?;
+                }
             }
-            next = batch.end;
-        }
-        out.flush()
+            out.flush()
+        })
     }
 
     /// The whole file in memory (for tests and small panels).

@@ -179,6 +179,35 @@ fn the_kinds_rules_and_rarities_all_show_up() {
     }));
 }
 
+/// A writer that takes `room` bytes and then fails, like a full disk.
+struct FullAfter {
+    room: usize,
+}
+
+impl std::io::Write for FullAfter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if bytes.len() > self.room {
+            return Err(std::io::Error::other("disk full"));
+        }
+        self.room -= bytes.len();
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_failing_writer_stops_the_run_with_its_error() {
+    let survey = testing::every_kind();
+    let synth = Synth::new(&survey, 40 * CHUNK_ROWS, 1).unwrap();
+    for room in [0, 10, 300_000] {
+        let error = synth.write(FullAfter { room }).unwrap_err();
+        assert_eq!(error.to_string(), "disk full", "room {room}");
+    }
+}
+
 /// Share of `rows` (cells of one column) meeting `f`.
 fn share(cells: &[&str], f: impl Fn(&str) -> bool) -> f64 {
     cells.iter().filter(|c| f(c)).count() as f64 / cells.len() as f64
