@@ -107,6 +107,31 @@ fn synthetic_files_ingest_whole_and_stdout_matches_the_file() {
 }
 
 #[test]
+fn the_thread_count_does_not_change_the_bytes() {
+    let args = [
+        "synth",
+        "frontier-roles-2027",
+        "--rows",
+        "30000",
+        "--seed",
+        "9",
+    ];
+    let on = |threads: &str| {
+        let output = canvass()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success());
+        output.stdout
+    };
+    let one = on("1");
+    assert_eq!(one.iter().filter(|b| **b == b'\n').count(), 30_001);
+    assert!(one == on("2"));
+    assert!(one == on("5"));
+}
+
+#[test]
 fn the_synthetic_panel_runs_through_to_a_report() {
     let out = tempfile::tempdir().unwrap();
     let ran = run(&[

@@ -82,12 +82,19 @@ impl<'a> Synth<'a> {
     /// this thread writes the batch before: writing does not leave the cores idle, and
     /// (the channel holds nothing: a batch is handed over when the writer is ready) no
     /// more than two batches exist at once, so memory stays flat.
-    pub fn write<W: io::Write>(&self, mut out: W) -> io::Result<()> {
+    ///
+    /// The chunks are made on rayon's global pool (`RAYON_NUM_THREADS` sets its size).
+    pub fn write<W: io::Write>(&self, out: W) -> io::Result<()> {
+        let in_flight = rayon::current_num_threads() * CHUNKS_IN_FLIGHT_PER_THREAD;
+        self.write_batched(out, in_flight.max(1) as u64)
+    }
+
+    /// [`Synth::write`] with `in_flight` chunks per batch: the bytes must not depend on it.
+    fn write_batched<W: io::Write>(&self, mut out: W, in_flight: u64) -> io::Result<()> {
         let mut header = csv::Writer::from_writer(Vec::new());
         CellWriter::new(self.survey, &self.columns).header(&mut header)?;
         out.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
         let chunks = self.rows.div_ceil(CHUNK_ROWS);
-        let in_flight = (rayon::current_num_threads() * CHUNKS_IN_FLIGHT_PER_THREAD).max(1) as u64;
         let (batches, made) = mpsc::sync_channel::<io::Result<Vec<Vec<u8>>>>(0);
         std::thread::scope(|scope| {
             scope.spawn(move || {

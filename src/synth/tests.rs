@@ -97,20 +97,25 @@ fn the_header_is_the_canonical_one_and_ids_count_up() {
 }
 
 #[test]
-fn the_seed_fixes_the_bytes_and_threads_do_not_matter() {
+fn the_seed_fixes_the_bytes_and_batching_does_not_matter() {
+    // The batch size is what the thread count changes (tests/synth.rs runs the binary
+    // with several RAYON_NUM_THREADS).
     let survey = shipped("frontier-roles-2027");
-    let rows = 2 * CHUNK_ROWS + 17;
-    let on = |threads: usize, seed: u64| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
+    let rows = 5 * CHUNK_ROWS + 17;
+    let batched = |in_flight: u64, seed: u64| {
+        let mut out = Vec::new();
+        Synth::new(&survey, rows, seed)
             .unwrap()
-            .install(|| synth(&survey, rows, seed))
+            .write_batched(&mut out, in_flight)
+            .unwrap();
+        out
     };
-    let one = on(1, 5);
-    assert_eq!(one, on(2, 5));
-    assert_eq!(one, on(3, 5));
-    assert_ne!(one, on(2, 6));
+    let one = batched(1, 5);
+    assert_eq!(one, batched(2, 5));
+    assert_eq!(one, batched(4, 5));
+    assert_eq!(one, batched(64, 5));
+    assert_eq!(one, synth(&survey, rows, 5));
+    assert_ne!(one, batched(2, 6));
     // A shorter file is a prefix of a longer one with the same seed.
     let short = synth(&survey, 100, 5);
     assert!(one.starts_with(&short));
