@@ -145,6 +145,26 @@ pub enum Command {
         #[command(flatten)]
         warnings: WarningsArg,
     },
+    /// Make up responses to a survey: a canonical response file (the CSV `canvass ingest`
+    /// reads) whose every row is valid, with answers that follow each respondent's
+    /// position, for trying a report before fielding and for benchmarks.
+    ///
+    /// The same survey, seed and row count always give the same bytes.
+    ///
+    /// Example: canvass synth frontier-roles-2027 --rows 300 --seed 2027 --out synthetic.csv
+    Synth {
+        #[command(flatten)]
+        survey: SurveyArg,
+        /// How many respondents to make up.
+        #[arg(long, value_name = "N")]
+        rows: u64,
+        /// The seed that fixes every answer.
+        #[arg(long, value_name = "S")]
+        seed: u64,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// How `canvass check` prints what it found.

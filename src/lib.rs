@@ -54,6 +54,9 @@ pub mod escape;
 /// Writing a set of generated files into an output folder.
 pub mod output;
 
+/// Synthetic responses for any survey, as a canonical response file (not a pipeline stage).
+pub mod synth;
+
 /// How numbers are written for people (percent, count with share), for charts and reports.
 pub mod numbers;
 

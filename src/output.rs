@@ -3,6 +3,7 @@
 //! place to make it atomic) is decided once.
 
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -75,6 +76,34 @@ pub fn create_new_files(dir: &Path, files: &[OutputFile]) -> Result<()> {
     Ok(())
 }
 
+/// Writes one file as `write` produces it, buffered, through a temporary sibling and a
+/// rename like [`write_file`]: for output too large to hold in memory (synthetic panels
+/// of millions of rows). The temporary is removed if writing fails.
+pub fn write_streamed(
+    path: &Path,
+    write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+) -> Result<()> {
+    let write_error = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(write_error)?;
+    }
+    let mut temp = path.as_os_str().to_owned();
+    temp.push(format!(".tmp-{}", std::process::id()));
+    let temp = PathBuf::from(temp);
+    let written = fs::File::create(&temp).and_then(|file| {
+        let mut out = io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut out)?;
+        out.into_inner().map_err(|e| e.into_error())?.sync_all()
+    });
+    written.and_then(|()| fs::rename(&temp, path)).map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        write_error(e)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,5 +139,34 @@ mod tests {
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+    }
+
+    #[test]
+    fn streamed_files_are_written_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deep/big.csv");
+        write_streamed(&path, |out: &mut dyn io::Write| {
+            (0..1000).try_for_each(|i| writeln!(out, "row {i}"))
+        })
+        .unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert_eq!(text.lines().count(), 1000);
+        assert!(text.ends_with("row 999\n"));
+
+        let failed = dir.path().join("failed.csv");
+        let error = write_streamed(&failed, |out: &mut dyn io::Write| {
+            out.write_all(b"half")?;
+            Err(io::Error::other("disk full"))
+        })
+        .unwrap_err();
+        assert!(
+            error.to_string().contains("failed.csv: disk full"),
+            "{error}"
+        );
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert_eq!(names, ["deep"]);
     }
 }

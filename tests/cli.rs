@@ -577,7 +577,7 @@ fn help_explains_every_command() {
         "{}",
         ran.stdout
     );
-    for command in ["check", "schema", "new", "form", "ingest", "report", "run"] {
+    for command in ["check", "schema", "new", "form", "import", "ingest", "report", "run", "synth"] {
         let ran = run(&[command, "--help"]);
         assert_eq!(ran.code, 0);
         assert!(

@@ -9,6 +9,7 @@ mod new;
 mod report;
 mod run;
 mod schema;
+mod synth;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -54,6 +55,12 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             out: out.as_deref(),
             deny_warnings: warnings.deny_warnings,
         }),
+        Command::Synth {
+            survey,
+            rows,
+            seed,
+            out,
+        } => synth::run(&survey.survey, rows, seed, out.as_deref()),
     }
 }
 
