@@ -35,21 +35,7 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<()> {
 
 /// Writes one file through a temporary sibling and a rename.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    let write_error = |source| Error::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(write_error)?;
-    }
-    let mut temp = path.as_os_str().to_owned();
-    temp.push(format!(".tmp-{}", std::process::id()));
-    let temp = PathBuf::from(temp);
-    fs::write(&temp, bytes).map_err(write_error)?;
-    fs::rename(&temp, path).map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        write_error(e)
-    })
+    write_streamed(path, |out| out.write_all(bytes))
 }
 
 /// Creates each file under `dir`, creating folders as needed, but never replaces a file

@@ -16,23 +16,15 @@ mod asked;
 #[path = "browser/page.rs"]
 mod page;
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use canvass::survey::{self, Survey};
+use common::{canvass, root};
 use page::{DESKTOP, FormPage, PHONE, chromium};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn canvass() -> Command {
-    let mut cmd = Command::cargo_bin("canvass").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
 
 /// Writes the HTML form of a survey (an id or a path) with the binary.
 fn write_form(survey: &str, dir: &Path) -> PathBuf {

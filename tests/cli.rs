@@ -1,21 +1,13 @@
 //! End-to-end tests through the `canvass` binary, run from the repository root as a user
 //! would, writing into temporary folders.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{canvass, root};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn canvass() -> Command {
-    let mut cmd = Command::cargo_bin("canvass").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
 
 struct Ran {
     code: i32,
@@ -577,7 +569,9 @@ fn help_explains_every_command() {
         "{}",
         ran.stdout
     );
-    for command in ["check", "schema", "new", "form", "import", "ingest", "report", "run", "synth"] {
+    for command in [
+        "check", "schema", "new", "form", "import", "ingest", "report", "run", "synth",
+    ] {
         let ran = run(&[command, "--help"]);
         assert_eq!(ran.code, 0);
         assert!(

@@ -6,11 +6,10 @@
 //! To regenerate `data/capabilities-roles/seed-panel.csv` from the coding:
 //! `CANVASS_UPDATE_SEED=1 cargo test --test seed_panel`.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::root;
+use std::path::{Path, PathBuf};
 
 fn shared_seed() -> Option<PathBuf> {
     let dir = root().join("../shared/seed-panel");

@@ -2,22 +2,13 @@
 //! shipped synthetic panel is exactly what its documented command makes, and mistakes
 //! get clear messages with exit code 2.
 
+mod common;
+
 use std::fs;
 use std::io::Read;
-use std::path::PathBuf;
 use std::process::Stdio;
 
-use assert_cmd::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn canvass() -> Command {
-    let mut cmd = Command::cargo_bin("canvass").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
+use common::{canvass, root};
 
 struct Ran {
     code: i32,

@@ -5,22 +5,14 @@
 //! pyxform comes from the venv `.ci/run` makes (`.venv/bin/xls2xform`). Without it the
 //! pyxform test fails when `CI` is set and is skipped with a message otherwise.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 
-use assert_cmd::Command;
+use common::{canvass, root};
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn canvass() -> Command {
-    let mut cmd = Command::cargo_bin("canvass").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
 
 /// The shipped surveys and the bilingual fixture with show_if, other, matrix and ranking.
 const SURVEYS: [&str; 3] = [
