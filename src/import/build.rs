@@ -549,13 +549,7 @@ impl Builder<'_> {
         let Some(id) = self.question_id(&name, begin) else {
             return;
         };
-        let text = self.text(begin, column::LABEL).unwrap_or_else(|| {
-            self.log.warn(
-                self.place(begin, column::LABEL),
-                format!("matrix `{name}` has no label; its name is used"),
-            );
-            Text::new(name.as_str())
-        });
+        let text = self.label_or_name(begin, &format!("matrix `{name}`"), &name);
         let help = self.text(begin, column::HINT);
         let Type::SelectOne { list, .. } =
             parse_type(self.sheet.get(self.row(rows[0]), column::TYPE))
@@ -764,6 +758,17 @@ impl Builder<'_> {
         }
     }
 
+    /// The row's label; without one, the name stands in, with a warning at the label cell.
+    fn label_or_name(&mut self, i: usize, what: &str, name: &str) -> Text {
+        self.text(i, column::LABEL).unwrap_or_else(|| {
+            self.log.warn(
+                self.place(i, column::LABEL),
+                format!("{what} has no label; its name is used"),
+            );
+            Text::new(name)
+        })
+    }
+
     fn question(&mut self, i: usize, t: Type, groups: &[(String, Place)], section: Option<usize>) {
         let name = self.take(i, column::NAME);
         let kind_cell = self.take(i, column::KIND);
@@ -773,13 +778,7 @@ impl Builder<'_> {
         let Some(id) = self.question_id(&name, i) else {
             return;
         };
-        let text = self.text(i, column::LABEL).unwrap_or_else(|| {
-            self.log.warn(
-                self.place(i, column::LABEL),
-                format!("`{name}` has no label; its name is used"),
-            );
-            Text::new(name.as_str())
-        });
+        let text = self.label_or_name(i, &format!("`{name}`"), &name);
         let help = self.text(i, column::HINT);
         let required = self.required(i);
         let Some(kind) = self.kind(i, &t, &kind_cell, &id) else {
