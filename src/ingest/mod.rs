@@ -8,6 +8,7 @@ mod cell;
 mod problems;
 mod read;
 mod responses;
+pub mod source;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
