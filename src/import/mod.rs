@@ -13,7 +13,7 @@ mod build;
 pub mod conditions;
 mod constraints;
 mod facts;
-mod workbook;
+pub(crate) mod workbook;
 pub mod xpath;
 
 use std::fmt;

@@ -142,10 +142,17 @@ pub struct Unreadable(pub String);
 
 /// Every sheet of the workbook.
 pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, Unreadable> {
-    // calamine parses untrusted zip and XML; a bug there must not take canvass down
-    // with a panic, so a panic is turned into "could not read" like any other failure.
     let owned = bytes.to_vec();
-    match catch_unwind(AssertUnwindSafe(move || read_sheets(owned))) {
+    without_panics(move || read_sheets(owned))
+}
+
+/// Runs `read`, which drives calamine. calamine parses untrusted zip and XML; a bug there
+/// must not take canvass down with a panic, so a panic is turned into "could not read"
+/// like any other failure. Every use of calamine goes through here.
+pub(crate) fn without_panics<T>(
+    read: impl FnOnce() -> Result<T, Unreadable>,
+) -> Result<T, Unreadable> {
+    match catch_unwind(AssertUnwindSafe(read)) {
         Ok(result) => result,
         Err(_) => Err(Unreadable(
             "the spreadsheet reader failed on this file".to_string(),

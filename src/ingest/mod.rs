@@ -20,6 +20,7 @@ pub use cell::{Answer, CODE_SEPARATOR};
 pub use problems::{Effect, Problem, Rejects};
 pub use read::{Context, FileRows, Row};
 pub use responses::{Responses, column};
+pub use source::Overrides;
 
 use crate::error::Result;
 use crate::survey::Survey;
@@ -75,10 +76,16 @@ pub fn total(files: &[FileCounts]) -> Counts {
 /// Reads the files (in parallel), validates every record against the survey, and keeps
 /// the first response of each respondent id.
 pub fn ingest(survey: &Survey, paths: &[PathBuf]) -> Result<Ingested> {
+    ingest_with(survey, paths, &Overrides::default())
+}
+
+/// [`ingest`], with what the user said about how to read the files (`--tool`,
+/// `--delimiter`, `--encoding`, `--sheet`), which applies to every file.
+pub fn ingest_with(survey: &Survey, paths: &[PathBuf], overrides: &Overrides) -> Result<Ingested> {
     let context = Context::new(survey);
     let read: Vec<FileRows> = paths
         .par_iter()
-        .map(|path| read::read_file(&context, path))
+        .map(|path| read::read_file(&context, path, overrides))
         .collect::<Result<_>>()?;
     let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
     merge(survey, &names, read)
@@ -89,8 +96,8 @@ pub fn ingest_bytes(survey: &Survey, files: &[(String, Vec<u8>)]) -> Result<Inge
     let context = Context::new(survey);
     let read: Vec<FileRows> = files
         .par_iter()
-        .map(|(name, bytes)| read::read_bytes(&context, name, bytes))
-        .collect();
+        .map(|(name, bytes)| read::read_bytes(&context, name, bytes, &Overrides::default()))
+        .collect::<Result<_>>()?;
     let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     merge(survey, &names, read)
 }

@@ -8,7 +8,8 @@ use chrono::DateTime;
 
 use super::cell::{self, Answer};
 use super::problems::{Effect, Problem};
-use crate::error::{Error, Result};
+use super::source::{self, OpenError, Overrides, Source};
+use crate::error::Result;
 use crate::escape;
 use crate::survey::{CanonicalColumn, Columns, Given, Survey, Target, did_you_mean};
 
@@ -80,21 +81,59 @@ struct FatalHeader {
     reason: String,
 }
 
-pub fn read_file(context: &Context<'_>, path: &Path) -> Result<FileRows> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    Ok(read_bytes(context, &path.display().to_string(), &bytes))
+/// Reads a response file (any encoding, delimiter or spreadsheet, through
+/// [`source::open`]).
+pub fn read_file(context: &Context<'_>, path: &Path, overrides: &Overrides) -> Result<FileRows> {
+    let name = path.display().to_string();
+    match source::open(path, overrides) {
+        Ok(source) => Ok(read_source(context, source)),
+        Err(e) if e.is_input_problem() => Ok(unopenable(&name, &e)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Reads a file's contents; `file` names it in problems.
-pub fn read_bytes(context: &Context<'_>, file: &str, bytes: &[u8]) -> FileRows {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(bytes);
+pub fn read_bytes(
+    context: &Context<'_>,
+    file: &str,
+    bytes: &[u8],
+    overrides: &Overrides,
+) -> Result<FileRows> {
+    match source::open_bytes(file, bytes.to_vec(), overrides) {
+        Ok(source) => Ok(read_source(context, source)),
+        Err(e) if e.is_input_problem() => Ok(unopenable(file, &e)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A file whose content cannot be read at all (a broken workbook): every row of it is lost.
+fn unopenable(file: &str, error: &OpenError) -> FileRows {
+    let reason = match &error.problem {
+        source::Problem::NotASpreadsheet(reason) => reason.clone(),
+        _ => error.to_string(),
+    };
+    FileRows {
+        problems: vec![Problem {
+            file: file.to_string(),
+            line: 1,
+            column: None,
+            field: None,
+            value: None,
+            effect: Effect::FileRejected,
+            reason,
+        }],
+        ..FileRows::default()
+    }
+}
+
+/// Reads an opened file: its first heading row is matched against the survey's columns,
+/// then every record is validated.
+///
+/// Only canvass's own format is understood for now. A file from another tool is read the
+/// same way, by the names in its first heading row (its other heading rows are skipped):
+/// mapping each tool's conventions onto the survey (`ingest::mapping`) is wired in later.
+pub fn read_source(context: &Context<'_>, source: Source) -> FileRows {
+    let file = source.file.as_str();
     let mut out = FileRows::default();
     let problem = |line: u64, effect: Effect, reason: String| Problem {
         file: file.to_string(),
@@ -106,50 +145,42 @@ pub fn read_bytes(context: &Context<'_>, file: &str, bytes: &[u8]) -> FileRows {
         reason,
     };
 
-    let mut records = reader.byte_records();
-    let header = match records.next() {
-        Some(Ok(header)) => header,
-        Some(Err(e)) => {
-            out.problems.push(problem(
-                1,
-                Effect::FileRejected,
-                format!("cannot read the header: {e}"),
-            ));
-            return out;
-        }
-        None => {
-            let reason = format!(
-                "the file is empty; expected a header row: {}",
-                context.columns.header().join(",")
-            );
-            out.problems.push(problem(1, Effect::FileRejected, reason));
-            return out;
-        }
+    let Some(header) = source.header.first() else {
+        let reason = format!(
+            "the file is empty; expected a header row: {}",
+            context.columns.header().join(",")
+        );
+        out.problems.push(problem(1, Effect::FileRejected, reason));
+        return out;
     };
-    let header_line = header.position().map_or(1, |p| p.line());
-    let (mapping, fatal) = map_header(context, file, header_line, &header, &mut out.problems);
-    let names: Vec<String> = header
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().to_string())
-        .collect();
+    let header_line = header.line;
+    let (mapping, fatal) = map_header(context, file, header_line, &header.cells, &mut out.problems);
+    let names: Vec<String> = header.cells.iter().map(|h| h.trim().to_string()).collect();
 
-    for record in records {
+    for record in source.records {
         let record = match record {
             Ok(record) => record,
-            Err(e) => {
-                // Reading from memory with flexible rows has no failure mode the csv crate
-                // documents; if one appears, say so rather than drop the rest silently.
-                let line = e.position().map_or(header_line, |p| p.line());
+            Err(unreadable) if unreadable.fatal => {
                 out.problems.push(problem(
-                    line,
+                    unreadable.line,
                     Effect::FileRejected,
-                    format!("cannot read past this point: {e}"),
+                    unreadable.reason,
                 ));
                 break;
             }
+            Err(unreadable) => {
+                out.rows_read += 1;
+                out.rows_rejected += 1;
+                out.problems.push(problem(
+                    unreadable.line,
+                    Effect::RowRejected,
+                    unreadable.reason,
+                ));
+                continue;
+            }
         };
         out.rows_read += 1;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.line;
         if let Some(fatal) = &fatal {
             out.rows_rejected += 1;
             out.problems.push(Problem {
@@ -159,23 +190,23 @@ pub fn read_bytes(context: &Context<'_>, file: &str, bytes: &[u8]) -> FileRows {
             });
             continue;
         }
-        if record.len() != header.len() {
+        if record.cells.len() != header.cells.len() {
             out.rows_rejected += 1;
             out.problems.push(Problem {
-                column: Some(record.len().min(header.len()) + 1),
+                column: Some(record.cells.len().min(header.cells.len()) + 1),
                 ..problem(
                     line,
                     Effect::RowRejected,
                     format!(
                         "the row has {} fields; the header has {}",
-                        record.len(),
-                        header.len()
+                        record.cells.len(),
+                        header.cells.len()
                     ),
                 )
             });
             continue;
         }
-        let (row, cell_problems) = read_record(context, &mapping, &record);
+        let (row, cell_problems) = read_record(context, &mapping, &record.cells);
         let rejected = cell_problems.iter().any(|p| p.1 == Effect::RowRejected);
         if rejected {
             out.rows_rejected += 1;
@@ -204,7 +235,7 @@ fn map_header(
     context: &Context<'_>,
     file: &str,
     line: u64,
-    header: &csv::ByteRecord,
+    header: &[String],
     problems: &mut Vec<Problem>,
 ) -> (Vec<Option<CanonicalColumn>>, Option<FatalHeader>) {
     let (survey, columns) = (context.survey, &context.columns);
@@ -219,8 +250,7 @@ fn map_header(
         effect,
         reason,
     };
-    for (i, raw) in header.iter().enumerate() {
-        let name = String::from_utf8_lossy(raw);
+    for (i, name) in header.iter().enumerate() {
         let name = name.trim();
         let found = columns.find(name);
         match found {
@@ -282,7 +312,7 @@ fn map_header(
 fn read_record(
     context: &Context<'_>,
     mapping: &[Option<CanonicalColumn>],
-    record: &csv::ByteRecord,
+    record: &[String],
 ) -> (Row, Vec<Found>) {
     let survey = context.survey;
     let mut row = Row {
@@ -302,18 +332,8 @@ fn read_record(
     let mut cells_of: Vec<Vec<(usize, String)>> = vec![Vec::new(); survey.questions.len()];
     let mut refused: Vec<(usize, usize)> = Vec::new();
     let mut problems: Vec<Found> = Vec::new();
-    for (i, (raw, column)) in record.iter().zip(mapping).enumerate() {
+    for (i, (text, column)) in record.iter().zip(mapping).enumerate() {
         let Some(column) = column else { continue };
-        let Ok(text) = std::str::from_utf8(raw) else {
-            let value = String::from_utf8_lossy(raw).into_owned();
-            problems.push((
-                Some(i),
-                Effect::RowRejected,
-                Some(value),
-                "the cell is not valid UTF-8 text".into(),
-            ));
-            continue;
-        };
         let cell = escape::restore_csv_cell(text);
         let mut refuse = |reason: String| {
             problems.push((Some(i), Effect::RowRejected, Some(text.to_string()), reason))

@@ -7,9 +7,21 @@
 //! knows how the other works: a new tool's quirks in its file format stay in reading, and
 //! its naming conventions stay in mapping.
 
+mod delimiter;
+mod encoding;
+mod open;
+mod sheet;
+mod text;
+mod tool;
+
 use std::fmt;
 
 use serde::Serialize;
+
+pub use delimiter::{describe as describe_delimiter, parse as parse_delimiter};
+pub use encoding::parse_label as parse_encoding;
+pub use open::{OpenError, Overrides, Problem, open, open_bytes};
+pub use tool::parse as parse_tool;
 
 /// The survey tool a file comes from, as detected (or as given with `--tool`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
