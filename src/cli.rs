@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use encoding_rs::Encoding;
+
 use crate::form::Format;
+use crate::ingest::source::{self, Overrides, Tool};
 
 /// canvass: structured expert surveys. Define a survey in TOML, emit forms, ingest the
 /// responses, and report what the panel thinks, grouped by where each respondent stands.
@@ -111,6 +114,8 @@ pub enum Command {
         /// Folder to write responses.csv and rejects.csv into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// Ingest response files, analyze them by position, and write the report folder:
     /// index.html, report.md, aggregates.json, charts/ and rejects.csv.
@@ -124,6 +129,26 @@ pub enum Command {
         /// Folder to write the report into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        #[command(flatten)]
+        read: ReadArgs,
+    },
+    /// Show how a response file is read: the survey tool, format, encoding, delimiter,
+    /// sheet and heading rows detected, each column with its headings, the number of
+    /// records, records whose field count differs from the header, and unreadable ones.
+    ///
+    /// Reads any export: CSV or TSV in any encoding, or an xlsx, xls, xlsb or ods sheet.
+    /// Exit 1 if some records cannot be read.
+    ///
+    /// Example: canvass inspect export.csv --format json
+    Inspect {
+        /// The response file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// How to print what was found: for people (text) or as data (json).
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        #[command(flatten)]
+        read: ReadArgs,
     },
     /// The whole job for one survey: check surveys/ID.toml, write its forms, ingest every
     /// CSV in data/ID/, and write the report to reports/ID/.
@@ -181,6 +206,36 @@ pub struct SurveyArg {
     /// The survey: a definition file, or the id of one in surveys/ (e.g. capabilities-roles).
     #[arg(value_name = "SURVEY")]
     pub survey: String,
+}
+
+/// How to read response files, when detection gets it wrong (it applies to every file).
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReadArgs {
+    /// The survey tool that made the file (canonical, qualtrics, qualtrics-legacy,
+    /// surveymonkey, limesurvey, limesurvey-vv, kobo, odk-central, redcap, google-forms,
+    /// microsoft-forms, typeform, unknown); it decides the number of heading rows.
+    #[arg(long, value_name = "TOOL", value_parser = source::parse_tool)]
+    pub tool: Option<Tool>,
+    /// The field delimiter of a text file: one character, or `tab`.
+    #[arg(long, value_name = "D", value_parser = source::parse_delimiter)]
+    pub delimiter: Option<char>,
+    /// The encoding of a text file, as a WHATWG label (utf-8, utf-16le, windows-1252, …).
+    #[arg(long, value_name = "E", value_parser = source::parse_encoding)]
+    pub encoding: Option<&'static Encoding>,
+    /// The sheet of a spreadsheet to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+}
+
+impl ReadArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            tool: self.tool,
+            delimiter: self.delimiter,
+            encoding: self.encoding,
+            sheet: self.sheet.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

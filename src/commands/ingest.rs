@@ -1,13 +1,13 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Outcome, Result};
-use crate::ingest;
+use crate::ingest::{self, Overrides};
 use crate::output::{self, OutputFile};
 
 /// `canvass ingest SURVEY FILE... --out DIR`: responses.csv and rejects.csv.
-pub fn run(arg: &str, files: &[PathBuf], out: &Path) -> Result<Outcome> {
+pub fn run(arg: &str, files: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Outcome> {
     let loaded = super::load_survey(arg)?;
-    let ingested = ingest::ingest(&loaded.survey, files)?;
+    let ingested = ingest::ingest_with(&loaded.survey, files, overrides)?;
     super::print_ingest_summary(&ingested);
     output::write_all(
         out,

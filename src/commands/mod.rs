@@ -5,6 +5,7 @@ mod check;
 mod form;
 mod import;
 mod ingest;
+mod inspect;
 mod new;
 mod report;
 mod run;
@@ -40,8 +41,19 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             out,
             position,
         } => import::run(&form, out.as_deref(), position.as_deref()),
-        Command::Ingest { survey, files, out } => ingest::run(&survey.survey, &files, &out),
-        Command::Report { survey, files, out } => report::run(&survey.survey, &files, &out),
+        Command::Ingest {
+            survey,
+            files,
+            out,
+            read,
+        } => ingest::run(&survey.survey, &files, &out, &read.overrides()),
+        Command::Report {
+            survey,
+            files,
+            out,
+            read,
+        } => report::run(&survey.survey, &files, &out, &read.overrides()),
+        Command::Inspect { file, format, read } => inspect::run(&file, format, &read.overrides()),
         Command::Run {
             survey,
             surveys,

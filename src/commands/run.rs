@@ -33,7 +33,7 @@ pub fn run(paths: Paths<'_>) -> Result<Outcome> {
         .into_iter()
         .map(|f| OutputFile::new(Path::new("forms").join(&f.path), f.bytes))
         .collect();
-    let (outcome, written) = super::report::build(survey, &files, forms)?;
+    let (outcome, written) = super::report::build(survey, &files, &Default::default(), forms)?;
     let out = paths
         .out
         .map_or_else(|| Path::new("reports").join(paths.id), Path::to_path_buf);

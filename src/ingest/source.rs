@@ -9,6 +9,7 @@
 
 mod delimiter;
 mod encoding;
+pub mod inspect;
 mod open;
 mod sheet;
 mod text;
