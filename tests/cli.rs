@@ -570,7 +570,7 @@ fn help_explains_every_command() {
         ran.stdout
     );
     for command in [
-        "check", "schema", "new", "form", "import", "ingest", "report", "run", "synth",
+        "check", "schema", "new", "form", "import", "ingest", "report", "run", "synth", "inspect",
     ] {
         let ran = run(&[command, "--help"]);
         assert_eq!(ran.code, 0);

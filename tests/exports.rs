@@ -54,7 +54,7 @@ fn check(name: &str, expected: Expected) -> (Source, Vec<Record>) {
 }
 
 /// The cell at 0-based `column` of the record starting on `line`.
-fn cell<'r>(records: &'r [Record], line: u64, column: usize) -> &'r str {
+fn cell(records: &[Record], line: u64, column: usize) -> &str {
     let record = records
         .iter()
         .find(|r| r.line == line)

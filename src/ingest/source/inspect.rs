@@ -13,6 +13,7 @@ pub const LISTED: usize = 10;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Inspection {
     pub file: String,
+    #[serde(serialize_with = "detected_with_tool_names")]
     pub detected: Detected,
     /// Data records read (heading rows not counted), unreadable ones included.
     pub records: u64,
@@ -23,6 +24,37 @@ pub struct Inspection {
     pub ragged_first: Vec<Ragged>,
     /// The first unreadable records.
     pub problems: Vec<Unreadable>,
+}
+
+/// `Detected` with the tool as `--tool` names it. `Tool`'s own serde names split some
+/// words (`survey-monkey`, `lime-survey-vv`) that `Tool::name` and `--tool` do not; what
+/// inspect prints must be what `--tool` takes.
+fn detected_with_tool_names<S: serde::Serializer>(
+    detected: &Detected,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Named<'a> {
+        tool: &'static str,
+        format: &'static str,
+        encoding: Option<&'static str>,
+        bom: bool,
+        delimiter: Option<char>,
+        sheet: Option<&'a str>,
+        header_rows: usize,
+        notes: &'a [String],
+    }
+    Named {
+        tool: detected.tool.name(),
+        format: detected.format,
+        encoding: detected.encoding,
+        bom: detected.bom,
+        delimiter: detected.delimiter,
+        sheet: detected.sheet.as_deref(),
+        header_rows: detected.header_rows,
+        notes: &detected.notes,
+    }
+    .serialize(serializer)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -130,5 +162,14 @@ mod tests {
         );
         assert_eq!(inspection.unreadable, 1);
         assert_eq!(inspection.problems[0].line, 5);
+    }
+
+    #[test]
+    fn json_names_the_tool_as_tool_takes_it() {
+        let text = "RespondentID,Q1\n,Response\n1,a\n";
+        let source = open_bytes("s.csv", text.as_bytes().to_vec(), &Overrides::default()).unwrap();
+        let json = serde_json::to_value(Inspection::of(source)).unwrap();
+        assert_eq!(json["detected"]["tool"], "surveymonkey");
+        assert_eq!(json["detected"]["header_rows"], 2);
     }
 }
