@@ -425,6 +425,14 @@ mod tests {
     }
 
     #[test]
+    fn lines_ending_in_a_lone_cr_are_lines() {
+        let (source, records) = read(b"respondent_id,note\ra,\"x\ry\"\rb,z\r");
+        assert!(source.detected.notes.iter().any(|n| n.contains("CR alone")));
+        assert_eq!(lines(&records), vec![2, 4]);
+        assert_eq!(records[0].as_ref().unwrap().cells[1], "x\ny");
+    }
+
+    #[test]
     fn a_stray_quote_is_reported_not_swallowed_silently() {
         let text = "respondent_id,stance,note\na,yes,\"fine\nb,no,ok\nc,no,ok\n";
         let (_, records) = read(text.as_bytes());
