@@ -102,7 +102,7 @@ fn inspect_exits_1_on_unreadable_records_and_names_their_lines() {
     assert_eq!(ran.code, 1);
     assert!(
         ran.stdout.contains(&format!(
-            "{}:2: lines 2–3 were read as one record",
+            "{}:2: a quote (\") opens the last cell on line 2 and is never closed: lines 2–3",
             file.display()
         )),
         "{}",

@@ -69,7 +69,6 @@ pub fn open<R: Read + Seek + Send + 'static>(
     let mut records = TextRecords {
         csv,
         ahead: None,
-        delimiter,
         width: 0,
         done: false,
     };
@@ -109,7 +108,11 @@ pub fn open<R: Read + Seek + Send + 'static>(
     let width = header.first().map_or(0, |h: &Record| h.cells.len());
     records.width = width;
     let rest: Vec<_> = first
-        .map(|r| r.and_then(|r| checked(r, width, delimiter)))
+        .map(|r| match r {
+            // Already checked for a quote open at the end, as the header was not known yet.
+            Ok(record) => checked(record, width, false),
+            Err(unreadable) => Err(unreadable),
+        })
         .collect();
 
     Ok(Source {
@@ -223,12 +226,14 @@ struct Tail<R> {
 }
 
 impl<R> Tail<R> {
-    /// Whether the file's final LF (if any) ends a record rather than sits in an open
-    /// quoted cell: the last record's cell ends with an LF, and no closing quote is
-    /// right before it.
-    fn ends_with_a_line_end(&self, last_cell: &str) -> bool {
-        let after_quote = self.last.ends_with(b"\"\n") || self.last.ends_with(b"\"\r\n");
-        self.last.ends_with(b"\n") && (!last_cell.ends_with('\n') || after_quote)
+    /// Whether the file ends inside a quoted cell: the last record's last cell holds a
+    /// line end (only a quoted cell can), and the file does not end with a closing quote
+    /// (with or without a line end after it).
+    fn ends_in_an_open_quote(&self, last_cell: &str) -> bool {
+        let closed = self.last.ends_with(b"\"")
+            || self.last.ends_with(b"\"\n")
+            || self.last.ends_with(b"\"\r\n");
+        last_cell.contains('\n') && !closed
     }
 }
 
@@ -256,7 +261,6 @@ type Parsed = Result<(csv::StringRecord, u64), csv::Error>;
 struct TextRecords<R: Read> {
     csv: csv::Reader<Tail<DecodeReaderBytes<R, Vec<u8>>>>,
     ahead: Option<Parsed>,
-    delimiter: char,
     /// The header's field count (0 before the header is known).
     width: usize,
     done: bool,
@@ -326,11 +330,11 @@ impl<R: Read> Iterator for TextRecords<R> {
         // the record's first line is found from its end: back over the LFs inside its
         // cells, and over its own line end unless it is the last record of a file that
         // does not end with one.
-        let ended_with_lf = self.ahead.is_some()
-            || self
-                .csv
-                .get_ref()
-                .ends_with_a_line_end(record.iter().next_back().unwrap_or(""));
+        let last_cell = record.iter().next_back().unwrap_or("");
+        let open_at_end =
+            self.ahead.is_none() && self.csv.get_ref().ends_in_an_open_quote(last_cell);
+        let ended_with_lf =
+            self.ahead.is_some() || (self.csv.get_ref().last.ends_with(b"\n") && !open_at_end);
         let inner: u64 = record
             .iter()
             .map(|cell| cell.bytes().filter(|b| *b == b'\n').count() as u64)
@@ -343,41 +347,42 @@ impl<R: Read> Iterator for TextRecords<R> {
             line,
             cells: record.iter().map(str::to_string).collect(),
         };
-        Some(checked(record, self.width, self.delimiter))
+        Some(checked(record, self.width, open_at_end))
     }
 }
 
-/// The record, unless it looks like the work of a stray quote.
+/// The record, unless it is the work of a stray quote.
 ///
 /// The csv crate is lenient: a cell that opens with `"` runs to the next lone `"`, across
 /// line ends, possibly to the end of the file, and no error is raised. A proper multi-line
-/// cell (REDCap's addresses) keeps the record's field count and holds text, not records;
-/// so a record whose cells span lines is reported, with the lines it swallowed, when its
-/// field count differs from the header's (`width`; 0 while the header is not known), or
-/// when one of the swallowed lines splits into a whole record's worth of fields.
-fn checked(record: Record, width: usize, delimiter: char) -> Result<Record, Unreadable> {
+/// cell (REDCap's addresses, a free-text answer in paragraphs) keeps the record's field
+/// count; so a record whose cells span lines is reported, with the lines it swallowed,
+/// when its field count differs from the header's (`width`; 0 while the header is not
+/// known), or when its last cell is a quote still open at the end of the file
+/// (`open_at_end`).
+fn checked(record: Record, width: usize, open_at_end: bool) -> Result<Record, Unreadable> {
     let newlines: u64 = record
         .cells
         .iter()
         .map(|cell| cell.bytes().filter(|b| *b == b'\n').count() as u64)
         .sum();
-    if newlines == 0 || width == 0 {
-        return Ok(record);
-    }
     let fields = record.cells.len();
-    let holds_a_record = width >= 3
-        && record.cells.iter().any(|cell| {
-            cell.split('\n')
-                .skip(1)
-                .any(|line| line.split(delimiter).count() >= width)
-        });
-    if fields == width && !holds_a_record {
-        return Ok(record);
-    }
     let line = record.line;
     // A quote left open at the end of the file takes the file's last line end with it.
     let trailing = record.cells.last().is_some_and(|c| c.ends_with('\n'));
-    let last_line = line + newlines - u64::from(trailing);
+    let last_line = line + newlines - u64::from(trailing && newlines > 0);
+    if open_at_end {
+        return Err(Unreadable {
+            line,
+            reason: format!(
+                "a quote (\") opens the last cell on line {line} and is never closed: lines {line}–{last_line}, to the end of the file, were read as that one cell"
+            ),
+            fatal: false,
+        });
+    }
+    if newlines == 0 || width == 0 || fields == width {
+        return Ok(record);
+    }
     Err(Unreadable {
         line,
         reason: format!(
@@ -454,6 +459,22 @@ mod tests {
         assert!(records[0].is_err());
         assert_eq!(records[1].as_ref().unwrap().cells, vec!["3", "p", "q"]);
         assert_eq!(records[1].as_ref().unwrap().line, 4);
+    }
+
+    #[test]
+    fn a_multi_line_answer_full_of_commas_is_an_answer() {
+        let text = "respondent_id,stance,note,when\na,yes,\"I think:\nA, B, C, D\nand E\",2026\nb,no,\"x\ny\",\"\"\n";
+        let (_, records) = read(text.as_bytes());
+        assert_eq!(lines(&records), vec![2, 5]);
+        assert_eq!(
+            records[0].as_ref().unwrap().cells[2],
+            "I think:\nA, B, C, D\nand E"
+        );
+        assert_eq!(
+            records[1].as_ref().unwrap().cells[2],
+            "x\ny",
+            "closed at the end"
+        );
     }
 
     #[test]
