@@ -108,7 +108,8 @@ pub enum Command {
     Ingest {
         #[command(flatten)]
         survey: SurveyArg,
-        /// Response files in the canonical CSV format (see `canvass form --format csv`).
+        /// Response files with the canonical columns (see `canvass form --format csv`): CSV or
+        /// TSV in any encoding, or a sheet of an xlsx, xls, xlsb or ods workbook.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Folder to write responses.csv and rejects.csv into.
