@@ -35,10 +35,13 @@ pub enum Tool {
     /// Qualtrics legacy export: `V1…` ids, 2 header rows.
     QualtricsLegacy,
     /// SurveyMonkey: 2 header rows, blank continuation headers, one column per choice.
+    #[serde(rename = "surveymonkey")]
     SurveyMonkey,
     /// LimeSurvey CSV export: `code. text` headings.
+    #[serde(rename = "limesurvey")]
     LimeSurvey,
     /// LimeSurvey VV export: TAB-separated, 2 header rows.
+    #[serde(rename = "limesurvey-vv")]
     LimeSurveyVv,
     /// KoboToolbox: `;`, group paths, optional HXL row, `q/choice` 0/1 columns.
     Kobo,
@@ -190,6 +193,8 @@ mod tests {
     fn tool_names_round_trip() {
         for tool in Tool::ALL {
             assert_eq!(Tool::from_name(tool.name()), Some(tool));
+            // JSON (inspect, aggregates) spells a tool as --tool takes it.
+            assert_eq!(serde_json::to_value(tool).unwrap(), tool.name());
         }
         assert_eq!(Tool::from_name("spss"), None);
     }
