@@ -194,8 +194,8 @@ pub enum ProbabilityFormat {
     Auto,
 }
 
-/// A probability cell as percent, the canonical form. `format` must be decided (not
-/// `Auto`) unless the cell carries a `%`.
+/// A probability cell as percent, the canonical form. With `format` undecided (`Auto`),
+/// only values that show their scale are read: `35%`, 0, and anything above 1.
 pub fn probability(
     cell: &str,
     format: ProbabilityFormat,
@@ -211,6 +211,8 @@ pub fn probability(
     match format {
         ProbabilityFormat::Percent => Ok(canonical_number(n)),
         ProbabilityFormat::Fraction => Ok(canonical_number((n * 100.0 * 1e9).round() / 1e9)),
+        // Undecided for the file, some values still say which they are.
+        ProbabilityFormat::Auto if n > 1.0 || n == 0.0 => Ok(canonical_number(n)),
         ProbabilityFormat::Auto => Err(format!(
             "`{raw}` could be a fraction (0–1) or a percent (0–100) and the file's values do not say which; set probability in [ingest]"
         )),
@@ -421,6 +423,10 @@ fn offset(text: &str) -> Option<FixedOffset> {
         b'-' => (-1, &text[1..]),
         _ => return None,
     };
+    // Only ASCII digits and `:` from here, so splitting by byte index is safe.
+    if !rest.chars().all(|c| c.is_ascii_digit() || c == ':') {
+        return None;
+    }
     let (h, m) = match rest.split_once(':') {
         Some((h, m)) => (h, m),
         None if rest.len() == 4 => rest.split_at(2),

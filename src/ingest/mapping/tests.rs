@@ -592,3 +592,358 @@ fn google_forms_timestamps_and_checkboxes() {
         ["the header has no `liking` column, which every row needs"]
     );
 }
+
+/// A survey with a matrix, a multiple choice with "other", a probability, a ranking and a
+/// number, for the conventions the real exports do not show.
+const INLINE: &str = r#"id = "inline"
+title = "Inline"
+position = "stance"
+[anonymity]
+min_group_size = 1
+[scales.agree]
+levels = [{ code = "no", label = "No" }, { code = "maybe", label = "Maybe" }, { code = "yes", label = "Yes" }]
+[[questions]]
+id = "stance"
+required = true
+kind = "likert"
+scale = "agree"
+text = "Where do you stand?"
+[[questions]]
+id = "rate"
+kind = "matrix"
+scale = "agree"
+text = "Rate each"
+rows = [{ code = "cost", label = "Cost" }, { code = "speed", label = "Speed" }]
+[[questions]]
+id = "tools"
+kind = "multiple"
+text = "Which tools?"
+choices = [{ code = "apple", label = "Apple" }, { code = "banana", label = "Banana, ripe" }]
+other = true
+[[questions]]
+id = "chance"
+kind = "probability"
+text = "How likely?"
+[[questions]]
+id = "order"
+kind = "ranking"
+text = "Rank these"
+choices = [{ code = "x", label = "Ex" }, { code = "y", label = "Why" }, { code = "z", label = "Zed" }]
+[[questions]]
+id = "count"
+kind = "numeric"
+text = "How many?"
+"#;
+
+fn inline(tool: Tool, header_rows: usize, csv_text: &str, mapping: &Mapping) -> Run {
+    let survey = crate::testing::survey_from(INLINE);
+    run_source(
+        survey,
+        source_of("inline.csv", csv_text.as_bytes(), tool, b',', header_rows),
+        mapping,
+    )
+}
+
+fn problems_of(run: &Run, line: u64) -> Vec<&Problem> {
+    run.mapped
+        .iter()
+        .filter(|m| m.line == line)
+        .flat_map(|m| &m.problems)
+        .collect()
+}
+
+#[test]
+fn qualtrics_text_row_parts_and_rows_set_aside() {
+    let csv = "ResponseId,Status,Finished,Q1,Q2_1,Q2_2,Q3,Q3_3_TEXT,Q4\n\
+Response ID,Response Type,Finished,Where do you stand?,Rate each - Cost,Rate each - Speed,Which tools? - Selected Choice,Which tools? - Other - Text,How likely?\n\
+{\"\"ImportId\"\":\"\"_recordId\"\"},x,x,x,x,x,x,x,x\n\
+R_1,IP Address,True,Yes,No,Maybe,\"Apple,Banana, ripe\",,35\n\
+R_2,Survey Preview,True,Yes,,,,,\n\
+R_3,IP Address,False,No,,,,,\n\
+R_4,Spam,True,No,,,,,\n";
+    let run = inline(Tool::Qualtrics, 3, csv, &Mapping::default());
+    let mapped = [
+        "respondent_id",
+        "stance",
+        "rate.cost",
+        "rate.speed",
+        "tools",
+        "tools.other",
+        "chance",
+    ];
+    check(&run, &mapped, 0, 0, 3, 1);
+    assert_eq!(run.value(4, "tools"), "apple;banana");
+    assert_eq!(run.value(4, "rate.cost"), "no");
+    assert_eq!(run.value(4, "chance"), "35");
+    let reasons: Vec<&str> = run
+        .mapped
+        .iter()
+        .flat_map(|m| &m.problems)
+        .map(|p| p.reason.as_str())
+        .collect();
+    assert!(
+        reasons[0].starts_with("a Qualtrics survey preview"),
+        "{reasons:?}"
+    );
+    assert!(reasons[1].starts_with("not finished"), "{reasons:?}");
+    assert!(reasons[2].starts_with("marked as spam"), "{reasons:?}");
+    let all = Mapping {
+        include_incomplete: true,
+        ..Mapping::default()
+    };
+    check(&inline(Tool::Qualtrics, 3, csv, &all), &mapped, 0, 0, 0, 4);
+}
+
+#[test]
+fn surveymonkey_one_column_per_choice_and_other_text() {
+    let csv = "Respondent ID,Where do you stand?,Which tools?,,,Rate each,\n\
+,Response,Apple,\"Banana, ripe\",Other (please specify),Cost,Speed\n\
+1,Yes,Apple,,Kiwi,No,Yes\n\
+2,Maybe,,\"Banana, ripe\",,Yes,\n\
+3,No,Pear,,,,\n";
+    let run = inline(Tool::SurveyMonkey, 2, csv, &Mapping::default());
+    let mapped = [
+        "respondent_id",
+        "stance",
+        "rate.cost",
+        "rate.speed",
+        "tools",
+        "tools.other",
+    ];
+    check(&run, &mapped, 0, 1, 0, 2);
+    assert_eq!(run.value(3, "tools"), "apple;other");
+    assert_eq!(run.value(3, "tools.other"), "Kiwi");
+    assert_eq!(run.value(3, "rate.speed"), "yes");
+    assert_eq!(run.value(4, "tools"), "banana");
+    let refused = problems_of(&run, 5);
+    assert_eq!(refused.len(), 1);
+    let p = refused[0];
+    assert_eq!(
+        (p.line, p.column, p.field.as_deref(), p.value.as_deref()),
+        (5, Some(3), Some("Which tools?"), Some("Pear"))
+    );
+    assert_eq!(p.effect, Effect::RowRejected);
+    assert!(p.reason.contains("neither a tick"), "{}", p.reason);
+}
+
+#[test]
+fn microsoft_forms_grid_headings_and_day_first_dates() {
+    let csv = "ID,Start time,Completion time,Where do you stand?,Rate each [Cost],Rate each [Speed],Which tools?\n\
+1,13/8/2019 12:00:00,13/8/2019 12:34:56,Yes,No,Yes,\"Apple;Banana, ripe;\"\n\
+2,5/8/2019 08:00:00,5/8/2019 09:00:00,No,,,\n";
+    let run = inline(Tool::MicrosoftForms, 1, csv, &Mapping::default());
+    let mapped = [
+        "respondent_id",
+        "submitted_at",
+        "stance",
+        "rate.cost",
+        "rate.speed",
+        "tools",
+    ];
+    check(&run, &mapped, 0, 0, 0, 2);
+    assert_eq!(run.value(2, "submitted_at"), "2019-08-13T12:34:56Z");
+    assert_eq!(run.value(3, "submitted_at"), "2019-08-05T09:00:00Z");
+    assert_eq!(run.value(2, "rate.cost"), "no");
+    assert_eq!(run.value(2, "tools"), "apple;banana");
+    assert!(
+        run.file_problems
+            .iter()
+            .any(|p| p.reason.contains("read as day/month/year"))
+    );
+    // Without a day above 12 the order is unknown, and such a date is refused.
+    let unsure =
+        "ID,Completion time,Where do you stand?\n1,5/8/2019 09:00:00,Yes\n2,5/5/2019 09:00:00,No\n";
+    let run = inline(Tool::MicrosoftForms, 1, unsure, &Mapping::default());
+    assert_eq!(run.rows_with(Effect::RowRejected), 1);
+    assert!(
+        problems_of(&run, 2)[0]
+            .reason
+            .contains("could be day/month or month/day")
+    );
+    assert_eq!(run.value(3, "submitted_at"), "2019-05-05T09:00:00Z");
+}
+
+#[test]
+fn typeform_token_markup_and_duplicate_headings() {
+    let csv = "#,<b>Where</b> do you stand?,How many?,How many?,Submit Date (UTC)\n\
+tok1,Yes,3,4,2019-05-08 12:34:56\n";
+    let run = inline(Tool::Typeform, 1, csv, &Mapping::default());
+    check(
+        &run,
+        &["respondent_id", "submitted_at", "stance"],
+        2,
+        0,
+        0,
+        1,
+    );
+    assert_eq!(run.value(2, "respondent_id"), "tok1");
+    let duplicate: Vec<Option<usize>> = run
+        .file_problems
+        .iter()
+        .filter(|p| p.effect == Effect::ColumnIgnored)
+        .map(|p| p.column)
+        .collect();
+    assert_eq!(duplicate, vec![Some(3), Some(4)]);
+    assert!(
+        run.file_problems
+            .iter()
+            .any(|p| p.reason.starts_with("columns 3, 4 all name `count`"))
+    );
+}
+
+#[test]
+fn values_that_cannot_be_decoded_are_located_problems() {
+    let csv = "respondent_id,stance,chance,count,order\n\
+a,Yes,0.35,\"1,500\",Ex;Zed;Why\n\
+b,Perhaps,0.5,2,\n\
+c,maybe!,,\"3,5\",Zed\n";
+    let run = inline(Tool::Unknown, 1, csv, &Mapping::default());
+    assert_eq!(run.rows_with(Effect::RowRejected), 2);
+    let count = problems_of(&run, 2);
+    assert_eq!(
+        (count[0].column, count[0].value.as_deref()),
+        (Some(4), Some("1,500"))
+    );
+    assert!(
+        count[0].reason.contains("decimal_comma"),
+        "{}",
+        count[0].reason
+    );
+    let stance = problems_of(&run, 3);
+    assert_eq!(
+        (stance[0].column, stance[0].value.as_deref()),
+        (Some(2), Some("Perhaps"))
+    );
+    assert!(
+        stance[0]
+            .reason
+            .contains("`Perhaps` is not a choice of `stance`"),
+        "{}",
+        stance[0].reason
+    );
+    assert_eq!(run.value(4, "stance"), "maybe");
+    assert_eq!(run.value(4, "count"), "3.5");
+    assert_eq!(run.value(2, "order"), "x;z;y");
+    // Every probability at most 1: fractions, said once.
+    assert_eq!(run.value(2, "chance"), "35");
+    let said = run
+        .file_problems
+        .iter()
+        .filter(|p| p.reason.contains("read as fractions"))
+        .count();
+    assert_eq!(said, 1);
+    // Stated explicitly, the thousands separator is read as such.
+    let stated = Mapping {
+        decimal_comma: DecimalComma::Off,
+        ..Mapping::default()
+    };
+    assert_eq!(
+        inline(Tool::Unknown, 1, csv, &stated).value(2, "count"),
+        "1500"
+    );
+}
+
+#[test]
+fn mixed_probability_scales_refuse_only_what_is_unclear() {
+    let csv = "respondent_id,stance,chance\na,Yes,35\nb,No,0.5\nc,No,0\n";
+    let run = inline(Tool::Unknown, 1, csv, &Mapping::default());
+    assert!(
+        run.file_problems
+            .iter()
+            .any(|p| p.reason.contains("both as fractions"))
+    );
+    assert_eq!(run.value(2, "chance"), "35");
+    assert_eq!(run.value(4, "chance"), "0");
+    assert_eq!(run.rows_with(Effect::RowRejected), 1);
+    assert_eq!(problems_of(&run, 3)[0].value.as_deref(), Some("0.5"));
+    let percent = Mapping {
+        probability: ProbabilityFormat::Percent,
+        ..Mapping::default()
+    };
+    assert_eq!(
+        inline(Tool::Unknown, 1, csv, &percent).value(3, "chance"),
+        "0.5"
+    );
+}
+
+#[test]
+fn rankings_by_item_or_by_rank() {
+    let by_item = "respondent_id,stance,order_x,order_y,order_z\na,Yes,2,3,1\nb,No,1,1,2\n";
+    let run = inline(Tool::Unknown, 1, by_item, &Mapping::default());
+    assert_eq!(run.value(2, "order"), "z;x;y");
+    assert!(
+        problems_of(&run, 3)[0]
+            .reason
+            .contains("rank 1 is given twice")
+    );
+    let by_rank = "respondent_id,stance,order_1,order_2,order_3\na,Yes,Zed,Ex,Why\n";
+    let run = inline(Tool::Unknown, 1, by_rank, &Mapping::default());
+    check(&run, &["respondent_id", "stance", "order"], 0, 0, 0, 1);
+    assert_eq!(run.value(2, "order"), "z;x;y");
+}
+
+#[test]
+fn a_heading_two_questions_share_is_not_guessed() {
+    let survey = crate::testing::survey_from(
+        &INLINE.replace("text = \"How many?\"", "text = \"Where do you stand?\""),
+    );
+    let csv = "respondent_id,Where do you stand?\na,Yes\n";
+    let run = run_source(
+        survey,
+        source_of("t.csv", csv.as_bytes(), Tool::Unknown, b',', 1),
+        &Mapping::default(),
+    );
+    let p = run
+        .file_problems
+        .iter()
+        .find(|p| p.effect == Effect::ColumnIgnored)
+        .unwrap();
+    assert_eq!(p.column, Some(2));
+    assert!(
+        p.reason.contains("could be any of `stance`, `count`"),
+        "{}",
+        p.reason
+    );
+    // An override settles it.
+    let survey = crate::testing::survey_from(
+        &INLINE.replace("text = \"How many?\"", "text = \"Where do you stand?\""),
+    );
+    let named = mapping_with(&[("Where do you stand?", "stance"), ("Nowhere", "nothing")]);
+    let run = run_source(
+        survey,
+        source_of("t.csv", csv.as_bytes(), Tool::Unknown, b',', 1),
+        &named,
+    );
+    assert_eq!(run.mapped_columns(), ["respondent_id", "stance"]);
+    let notes: Vec<&str> = run
+        .file_problems
+        .iter()
+        .map(|p| p.reason.as_str())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|r| r.contains("`Nowhere` → `nothing` names no canonical column")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|r| r.contains("`Nowhere` matches no heading")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn cells_beyond_the_header_are_reported() {
+    let csv = "respondent_id,stance\na,Yes,surplus\nb,No,\n";
+    let run = inline(Tool::Unknown, 1, csv, &Mapping::default());
+    let dropped: Vec<(u64, Option<usize>)> = run
+        .mapped
+        .iter()
+        .flat_map(|m| &m.problems)
+        .filter(|p| p.effect == Effect::CellDropped)
+        .map(|p| (p.line, p.column))
+        .collect();
+    assert_eq!(dropped, vec![(2, Some(3))]);
+}
