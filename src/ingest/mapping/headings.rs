@@ -76,8 +76,18 @@ pub fn views(tool: Tool, header: &[Record]) -> Vec<Vec<String>> {
                     inherited = text.clone();
                 }
             }
-            if !text.is_empty() && !out[j].contains(&text) {
-                out[j].push(text);
+            // LimeSurvey's CSV export writes `code. text` (`Q1. Where do you stand?`,
+            // `Q2[SQ001]. Rate each`): the code and the text are each a heading.
+            let parts = match text.split_once(". ") {
+                Some((code, rest)) if limesurvey(tool) && !code.contains(' ') => {
+                    vec![code.to_string(), rest.to_string(), text.clone()]
+                }
+                _ => vec![text],
+            };
+            for text in parts {
+                if !text.is_empty() && !out[j].contains(&text) {
+                    out[j].push(text);
+                }
             }
         }
     }
@@ -95,6 +105,10 @@ pub fn views(tool: Tool, header: &[Record]) -> Vec<Vec<String>> {
         }
     }
     out
+}
+
+fn limesurvey(tool: Tool) -> bool {
+    matches!(tool, Tool::LimeSurvey | Tool::LimeSurveyVv)
 }
 
 /// `{"ImportId":"QID1"}` → `QID1` (Qualtrics' third heading row).

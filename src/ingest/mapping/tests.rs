@@ -947,3 +947,33 @@ fn cells_beyond_the_header_are_reported() {
         .collect();
     assert_eq!(dropped, vec![(2, Some(3))]);
 }
+
+#[test]
+fn limesurvey_code_dot_text_headings() {
+    let csv = "Response ID,Date submitted,stance. Where do you stand?,rate[cost]. Rate each,Q9. How many?\n\
+7,2024-01-02 10:00:00,Yes,Maybe,\"3,5\"\n\
+8,,No,,\n";
+    let run = inline(Tool::LimeSurvey, 1, csv, &Mapping::default());
+    // The third column by its code, the fourth by code and row, the fifth by its text.
+    check(
+        &run,
+        &[
+            "respondent_id",
+            "submitted_at",
+            "stance",
+            "rate.cost",
+            "count",
+        ],
+        0,
+        0,
+        1,
+        1,
+    );
+    assert_eq!(run.value(2, "rate.cost"), "maybe");
+    assert_eq!(run.value(2, "count"), "3.5");
+    assert!(
+        problems_of(&run, 3)[0]
+            .reason
+            .starts_with("never submitted")
+    );
+}
