@@ -122,6 +122,19 @@ pub(super) fn first_column(feed: &Feed) -> Option<usize> {
     }
 }
 
+/// What an export column turned out to be, so that each is reported once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// It feeds a canonical column.
+    Mapped,
+    /// It sets rows aside (and is not otherwise read).
+    Gate,
+    /// It could be several things; a problem says so.
+    Ambiguous,
+    /// It repeats what another column gives and is not read; a note or problem says so.
+    NotRead,
+}
+
 /// The separator of several choices in one cell, as each tool writes it.
 fn separator(tool: Tool) -> &'static str {
     match tool {
@@ -224,7 +237,7 @@ pub fn plan(
 
     // What each export column is.
     let mut claimed: Vec<Option<(Tier, Target)>> = vec![None; width];
-    let mut role: Vec<Option<&'static str>> = vec![None; width];
+    let mut role: Vec<Option<Role>> = vec![None; width];
     let mut gates = Vec::new();
     let mut unheaded = Vec::new();
     for (j, list) in views.iter().enumerate() {
@@ -249,7 +262,7 @@ pub fn plan(
                         tier.describe()
                     ),
                 ));
-                role[j] = Some("ambiguous");
+                role[j] = Some(Role::Ambiguous);
             }
             None => {}
         }
@@ -279,7 +292,7 @@ pub fn plan(
                     ),
                 ));
                 claimed[j] = None;
-                role[j] = Some("duplicate");
+                role[j] = Some(Role::NotRead);
             }
         }
     }
@@ -314,7 +327,7 @@ pub fn plan(
                 QuestionKind::Text { .. } => Feed::Copy(j),
             },
         };
-        role[j] = Some("mapped");
+        role[j] = Some(Role::Mapped);
     }
 
     // Questions answered across several columns.
@@ -407,7 +420,7 @@ pub fn plan(
                         split_columns.iter().map(|j| (j + 1).to_string()).collect::<Vec<_>>().join(", ")
                     ),
                 ));
-                role[jc] = Some("duplicate");
+                role[jc] = Some(Role::NotRead);
                 feeds[answer] = feed;
             }
             Some(jc) => {
@@ -421,7 +434,7 @@ pub fn plan(
                             jc + 1
                         ),
                     ));
-                    role[*j] = Some("duplicate");
+                    role[*j] = Some(Role::NotRead);
                 }
             }
             None => {
@@ -429,7 +442,7 @@ pub fn plan(
             }
         }
         for j in split_columns {
-            role[j].get_or_insert("mapped");
+            role[j].get_or_insert(Role::Mapped);
         }
     }
 
@@ -474,7 +487,7 @@ pub fn plan(
                 } else {
                     Feed::Timestamp(*j)
                 };
-                role[*j] = Some("mapped");
+                role[*j] = Some(Role::Mapped);
                 problems.push(at(
                     Some(*j),
                     Effect::Note,
@@ -503,7 +516,7 @@ pub fn plan(
                             many.iter().map(|j| (j + 1).to_string()).collect::<Vec<_>>().join(", ")
                         ),
                     ));
-                    role[*j] = Some("ambiguous");
+                    role[*j] = Some(Role::Ambiguous);
                 }
             }
         }
@@ -512,7 +525,7 @@ pub fn plan(
     // Status columns (also when mapped: LimeSurvey's submit date is both), tool
     // metadata, and what is left.
     for j in 0..width {
-        if role[j] == Some("ambiguous") || role[j] == Some("duplicate") {
+        if role[j] == Some(Role::Ambiguous) || role[j] == Some(Role::NotRead) {
             continue;
         }
         let Some(gate) = views[j].iter().find_map(|h| tools::gate(tool, h)) else {
@@ -526,7 +539,7 @@ pub fn plan(
         };
         let reason = format!("{tool} marks {} in this column; {kept}", gate.describe());
         problems.push(at(Some(j), Effect::Note, reason));
-        role[j].get_or_insert("gate");
+        role[j].get_or_insert(Role::Gate);
     }
     for j in 0..width {
         if role[j].is_some() || views[j].is_empty() {
