@@ -977,3 +977,60 @@ fn limesurvey_code_dot_text_headings() {
             .starts_with("never submitted")
     );
 }
+
+mod never_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Headings and cells drawn from the words the rules look for, and anything else.
+    fn word() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            Just("Where do you stand?".to_string()),
+            Just("Rate each [Cost]".to_string()),
+            Just("tools/apple".to_string()),
+            Just("order___x".to_string()),
+            Just("Status".to_string()),
+            Just("Finished".to_string()),
+            Just("#".to_string()),
+            Just("chance".to_string()),
+            Just("0.5".to_string()),
+            Just("5/8/2019 12:00".to_string()),
+            "\\PC{0,12}",
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn plan_settle_and_apply_never_panic(
+            tool in proptest::sample::select(Tool::ALL.to_vec()),
+            header in proptest::collection::vec(proptest::collection::vec(word(), 0..7), 0..3),
+            rows in proptest::collection::vec(proptest::collection::vec(word(), 0..9), 0..4),
+        ) {
+            let survey = crate::testing::survey_from(INLINE);
+            let record = |i: usize, cells: &Vec<String>| Record { line: i as u64 + 1, cells: cells.clone() };
+            let header: Vec<Record> = header.iter().enumerate().map(|(i, c)| record(i, c)).collect();
+            let rows: Vec<Record> = rows.iter().enumerate().map(|(i, c)| record(i + 3, c)).collect();
+            let detected = Detected {
+                tool,
+                format: "text",
+                encoding: None,
+                bom: false,
+                delimiter: Some(','),
+                sheet: None,
+                header_rows: header.len(),
+                notes: Vec::new(),
+            };
+            let (mut plan, _) = plan(&survey, "f.csv", &detected, &header, &Mapping::default());
+            let _ = plan.settle(&rows);
+            for row in &rows {
+                let mapped = plan.apply(row);
+                prop_assert_eq!(mapped.cells.len(), survey.columns().columns.len());
+                // A refused cell always says where and what.
+                for p in mapped.problems.iter().filter(|p| p.effect == Effect::RowRejected) {
+                    prop_assert!(p.column.is_some() && p.value.is_some());
+                }
+            }
+        }
+    }
+}
