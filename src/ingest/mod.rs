@@ -5,6 +5,7 @@
 //! checked by the tests.
 
 mod cell;
+pub mod mapping;
 mod problems;
 mod read;
 mod responses;

@@ -23,6 +23,9 @@ pub enum Effect {
     FileRejected,
     /// Worth knowing, nothing was lost (e.g. an optional question's column is absent).
     Note,
+    /// The row is not a response and is not counted as one: a preview, a test, spam, an
+    /// unfinished or review-rejected submission (exports from survey tools say which).
+    RowSetAside,
 }
 
 impl Effect {
@@ -33,12 +36,13 @@ impl Effect {
             Effect::CellDropped => "cell dropped",
             Effect::FileRejected => "file rejected",
             Effect::Note => "note",
+            Effect::RowSetAside => "row set aside",
         }
     }
 
     /// Whether this counts as a problem with the input (exit code 1).
     pub fn is_problem(self) -> bool {
-        self != Effect::Note
+        !matches!(self, Effect::Note | Effect::RowSetAside)
     }
 }
 
