@@ -1,5 +1,6 @@
-//! Reading one canonical response file: the header is matched against the survey's
-//! columns, then every record becomes a validated [`Row`] or a rejected one.
+//! Reading one response file: canvass's own, matched by column name, or another tool's
+//! export, mapped onto the canonical columns first; then every record becomes a
+//! validated [`Row`] or a rejected one.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -7,8 +8,9 @@ use std::path::Path;
 use chrono::DateTime;
 
 use super::cell::{self, Answer};
+use super::mapping::{self, Mapping};
 use super::problems::{Effect, Problem};
-use super::source::{self, OpenError, Overrides, Source};
+use super::source::{self, OpenError, Overrides, Source, Tool, Unreadable};
 use crate::error::Result;
 use crate::escape;
 use crate::survey::{CanonicalColumn, Columns, Given, Survey, Target, did_you_mean};
@@ -126,13 +128,147 @@ fn unopenable(file: &str, error: &OpenError) -> FileRows {
     }
 }
 
-/// Reads an opened file: its first heading row is matched against the survey's columns,
-/// then every record is validated.
-///
-/// Only canvass's own format is understood for now. A file from another tool is read the
-/// same way, by the names in its first heading row (its other heading rows are skipped):
-/// mapping each tool's conventions onto the survey (`ingest::mapping`) is wired in later.
+/// Reads an opened file. canvass's own format is matched by column name and validated
+/// record by record as it streams; any other tool's export is first mapped onto the
+/// survey's canonical columns by [`mapping`], then validated the same way.
 pub fn read_source(context: &Context<'_>, source: Source) -> FileRows {
+    // An empty file has no tool; the canonical reading says what header it expected.
+    if source.detected.tool == Tool::Canonical || source.header.is_empty() {
+        read_canonical(context, source)
+    } else {
+        read_export(context, source)
+    }
+}
+
+/// An export from another tool: headings → a column plan → canonical cells → the same
+/// validation as a canonical file. Problems name the export's own columns and lines.
+///
+/// The records are collected before mapping because some formats are decided from a
+/// file's values (fractions or percents, day/month order): exports are small, and a
+/// canonical file, the one that can be large, never comes this way.
+fn read_export(context: &Context<'_>, source: Source) -> FileRows {
+    let file = source.file.clone();
+    let mut out = FileRows::default();
+    let (mut plan, plan_problems) = mapping::plan(
+        context.survey,
+        &file,
+        &source.detected,
+        &source.header,
+        &Mapping::default(),
+    );
+    out.problems.extend(plan_problems);
+    let records: Vec<_> = source.records.collect();
+    out.problems
+        .extend(plan.settle(records.iter().filter_map(|r| r.as_ref().ok())));
+
+    // The canonical header the validation sees: the columns some export column feeds.
+    let present = plan.present();
+    let fed: Vec<usize> = (0..present.len()).filter(|&i| present[i]).collect();
+    let canonical: Vec<String> = fed
+        .iter()
+        .map(|&i| plan.columns.columns[i].0.clone())
+        .collect();
+    let header_line = source.header.first().map_or(1, |r| r.line);
+    let (columns, fatal) = map_header(context, &file, header_line, &canonical, &mut out.problems);
+
+    for record in records {
+        let record = match record {
+            Ok(record) => record,
+            Err(unreadable) => {
+                if !note_unreadable(&mut out, &file, unreadable) {
+                    break;
+                }
+                continue;
+            }
+        };
+        out.rows_read += 1;
+        let mapped = plan.apply(&record);
+        if mapped.is_rejected() || mapped.is_set_aside() {
+            // A set-aside row (preview, spam, unfinished) is not a response either; its own
+            // effect in rejects.csv says why, and it is not an input problem.
+            out.rows_rejected += 1;
+            out.problems.extend(mapped.problems);
+            continue;
+        }
+        out.problems.extend(mapped.problems);
+        if let Some(fatal) = &fatal {
+            out.rows_rejected += 1;
+            out.problems.push(Problem {
+                file: file.clone(),
+                line: record.line,
+                column: None,
+                field: Some(fatal.field.clone()),
+                value: None,
+                effect: Effect::RowRejected,
+                reason: fatal.reason.clone(),
+            });
+            continue;
+        }
+        let cells: Vec<String> = fed
+            .iter()
+            .map(|&i| {
+                mapped.cells[i]
+                    .as_ref()
+                    .map_or(String::new(), |c| c.text.clone())
+            })
+            .collect();
+        let (row, cell_problems) = read_record(context, &columns, &cells);
+        let rejected = cell_problems.iter().any(|p| p.1 == Effect::RowRejected);
+        if rejected {
+            out.rows_rejected += 1;
+        }
+        for (column, effect, value, reason) in cell_problems {
+            // Back from the canonical cell to the export column it came from.
+            let canonical = column.map(|c| fed[c]);
+            let export_column = canonical.and_then(|i| plan.source_column(i));
+            let field = match export_column {
+                Some(c) => plan.heading(c).map(str::to_string),
+                None => canonical.map(|i| plan.columns.columns[i].0.clone()),
+            };
+            out.problems.push(Problem {
+                file: file.clone(),
+                line: record.line,
+                column: export_column,
+                field,
+                value,
+                effect,
+                reason,
+            });
+        }
+        if !rejected {
+            out.rows.push(Row {
+                line: record.line,
+                ..row
+            });
+        }
+    }
+    out
+}
+
+/// Counts an unreadable record; returns whether reading can go on after it.
+fn note_unreadable(out: &mut FileRows, file: &str, unreadable: Unreadable) -> bool {
+    let effect = if unreadable.fatal {
+        Effect::FileRejected
+    } else {
+        out.rows_read += 1;
+        out.rows_rejected += 1;
+        Effect::RowRejected
+    };
+    out.problems.push(Problem {
+        file: file.to_string(),
+        line: unreadable.line,
+        column: None,
+        field: None,
+        value: None,
+        effect,
+        reason: unreadable.reason,
+    });
+    !unreadable.fatal
+}
+
+/// canvass's own format: its first heading row is matched against the survey's columns,
+/// then every record is validated as it is read.
+fn read_canonical(context: &Context<'_>, source: Source) -> FileRows {
     let file = source.file.as_str();
     let mut out = FileRows::default();
     let problem = |line: u64, effect: Effect, reason: String| Problem {
@@ -160,22 +296,10 @@ pub fn read_source(context: &Context<'_>, source: Source) -> FileRows {
     for record in source.records {
         let record = match record {
             Ok(record) => record,
-            Err(unreadable) if unreadable.fatal => {
-                out.problems.push(problem(
-                    unreadable.line,
-                    Effect::FileRejected,
-                    unreadable.reason,
-                ));
-                break;
-            }
             Err(unreadable) => {
-                out.rows_read += 1;
-                out.rows_rejected += 1;
-                out.problems.push(problem(
-                    unreadable.line,
-                    Effect::RowRejected,
-                    unreadable.reason,
-                ));
+                if !note_unreadable(&mut out, file, unreadable) {
+                    break;
+                }
                 continue;
             }
         };

@@ -87,6 +87,14 @@ impl ColumnPlan {
         self.feeds.iter().map(|f| *f != Feed::Absent).collect()
     }
 
+    /// The heading of export column `column` (1-based), as problems show it.
+    pub fn heading(&self, column: usize) -> Option<&str> {
+        column
+            .checked_sub(1)
+            .and_then(|c| self.headings.get(c))
+            .map(String::as_str)
+    }
+
     /// The export column feeding canonical column `i` (1-based, as problems count), if one.
     pub fn source_column(&self, i: usize) -> Option<usize> {
         first_column(&self.feeds[i]).map(|c| c + 1)
