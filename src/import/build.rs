@@ -1295,6 +1295,8 @@ impl Builder<'_> {
             position,
             segments,
             weights: self.facts.weights.as_ref().map(|(w, _)| w.clone()),
+            // An XLSForm has no place for how other tools' exports are read.
+            ingest: Default::default(),
         };
         self.conditions(&mut survey);
         Some(survey)

@@ -154,7 +154,7 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
         &file,
         &source.detected,
         &source.header,
-        &Mapping::default(),
+        &Mapping::from_rules(&context.survey.ingest),
     );
     out.problems.extend(plan_problems);
     let records: Vec<_> = source.records.collect();

@@ -14,8 +14,8 @@ use super::raw::{
 use super::suggest::did_you_mean;
 use super::text::{RawText, Text};
 use super::{
-    Anonymity, Choice, Direction, OTHER, Options, Panel, Question, QuestionKind, Roster, Scale,
-    Section, Side, Survey,
+    Anonymity, Choice, Direction, IngestRules, OTHER, Options, Panel, Question, QuestionKind,
+    Roster, Scale, Section, Side, Survey,
 };
 use crate::diagnostic::Diagnostic;
 
@@ -337,7 +337,7 @@ impl Checker<'_> {
         let languages = std::iter::once(self.language.clone())
             .chain(self.translations.keys().cloned())
             .collect();
-        Some(Survey {
+        let mut survey = Survey {
             id: raw.id.get_ref().clone(),
             title,
             question,
@@ -351,7 +351,10 @@ impl Checker<'_> {
             position: position?,
             segments,
             weights,
-        })
+            ingest: IngestRules::default(),
+        };
+        survey.ingest = self.ingest_rules(raw.ingest.as_ref(), &survey);
+        (!self.has_errors()).then_some(survey)
     }
 
     /// The questions as (section, list): `[[sections]]`, or one unnamed section for

@@ -5,6 +5,7 @@
 
 mod check;
 mod conditions;
+mod ingest_rules;
 mod layout;
 mod raw;
 pub mod scaffold;
@@ -24,6 +25,7 @@ use crate::error::{Error, Result};
 
 pub use check::{KINDS, RESERVED_COLUMNS, is_survey_id};
 pub(crate) use conditions::comparison;
+pub use ingest_rules::{DecimalMark, IngestRules, ProbabilityScale};
 pub use layout::{CanonicalColumn, Columns};
 pub use show_if::{Cond, Given, Target};
 pub use suggest::did_you_mean;
@@ -58,6 +60,8 @@ pub struct Survey {
     /// Name of a response column holding each respondent's weight, if the survey is
     /// weighted.
     pub weights: Option<String>,
+    /// How other tools' exports are read (`[ingest]`).
+    pub ingest: IngestRules,
 }
 
 /// Who was asked, so reports can give a response rate.

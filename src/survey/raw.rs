@@ -31,6 +31,20 @@ pub struct RawSurvey {
     pub codebook: BTreeMap<S<String>, S<RawCodeList>>,
     pub sections: Option<S<Vec<S<RawSection>>>>,
     pub questions: Option<S<Vec<S<RawQuestion>>>>,
+    pub ingest: Option<S<RawIngest>>,
+}
+
+/// `[ingest]`: how other tools' exports are read (`ingest_rules.rs`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawIngest {
+    #[serde(default)]
+    pub columns: BTreeMap<S<String>, S<String>>,
+    #[serde(default)]
+    pub aliases: BTreeMap<S<String>, BTreeMap<S<String>, S<String>>>,
+    pub probability: Option<S<String>>,
+    pub decimal_mark: Option<S<String>>,
+    pub include_incomplete: Option<S<bool>>,
 }
 
 #[derive(Debug, Deserialize)]

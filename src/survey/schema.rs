@@ -23,8 +23,8 @@ mod tests {
     use super::SCHEMA;
     use crate::survey::check::{KEYS_BY_KIND, KINDS};
     use crate::survey::raw::{
-        RawAnonymity, RawChoice, RawCodeList, RawDirection, RawLevel, RawPanel, RawQuestion,
-        RawScale, RawSection, RawSide, RawSurvey,
+        RawAnonymity, RawChoice, RawCodeList, RawDirection, RawIngest, RawLevel, RawPanel,
+        RawQuestion, RawScale, RawSection, RawSide, RawSurvey,
     };
     use crate::survey::{check_source, scaffold};
     use crate::testing;
@@ -170,6 +170,11 @@ mod tests {
                 "RawAnonymity",
                 fields::<RawAnonymity>(),
                 "/$defs/anonymity/properties",
+            ),
+            (
+                "RawIngest",
+                fields::<RawIngest>(),
+                "/$defs/ingest/properties",
             ),
             ("RawScale", fields::<RawScale>(), "/$defs/scale/properties"),
             ("RawLevel", fields::<RawLevel>(), "/$defs/level/properties"),

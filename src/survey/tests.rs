@@ -560,3 +560,23 @@ fn weights_need_a_column_of_their_own() {
         )]
     );
 }
+
+#[test]
+fn ingest_rules_name_real_columns_and_codes() {
+    let source = with(
+        "[ingest]\nprobability = \"percent\"\n[ingest.columns]\n\"Q1\" = \"stance\"\n\"Q2\" = \"stanse\"\n[ingest.aliases.stance]\n\"Go for it\" = \"hi\"\n\"Nope\" = \"lo_\"\n",
+    );
+    let e = errors(&source);
+    assert_eq!(
+        e,
+        vec![
+            (FIRST + 4, 8, "`stanse` is not a column of survey `t`".to_string()),
+            (FIRST + 7, 10, "'lo_' is not a code of `stance`".to_string()),
+        ]
+    );
+    let fixed = source.replace("stanse", "stance").replace("lo_", "lo");
+    let s = survey(&fixed);
+    assert_eq!(s.ingest.probability, ProbabilityScale::Percent);
+    assert_eq!(s.ingest.columns["Q2"], "stance");
+    assert_eq!(s.ingest.aliases["stance"]["Nope"], "lo");
+}

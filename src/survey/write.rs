@@ -8,7 +8,10 @@
 
 use std::fmt::Write as _;
 
-use super::{Choice, Options, Question, QuestionKind, Scale, Survey, Text};
+use super::{
+    Choice, DecimalMark, IngestRules, Options, ProbabilityScale, Question, QuestionKind, Scale,
+    Survey, Text,
+};
 
 /// The survey as a definition file.
 pub fn to_toml(survey: &Survey) -> String {
@@ -33,7 +36,37 @@ pub fn to_toml(survey: &Survey) -> String {
         out.push_str("]\n");
     }
     questions(&mut out, survey);
+    ingest(&mut out, &survey.ingest);
     out
+}
+
+/// `[ingest]`, when it says anything beyond the defaults.
+fn ingest(out: &mut String, rules: &IngestRules) {
+    if *rules == IngestRules::default() {
+        return;
+    }
+    out.push_str("\n[ingest]\n");
+    if rules.probability != ProbabilityScale::Auto {
+        let _ = writeln!(out, "probability = {}", string(rules.probability.name()));
+    }
+    if rules.decimal_mark != DecimalMark::Auto {
+        let _ = writeln!(out, "decimal_mark = {}", string(rules.decimal_mark.name()));
+    }
+    if rules.include_incomplete {
+        out.push_str("include_incomplete = true\n");
+    }
+    if !rules.columns.is_empty() {
+        out.push_str("\n[ingest.columns]\n");
+        for (heading, column) in &rules.columns {
+            let _ = writeln!(out, "{} = {}", string(heading), string(column));
+        }
+    }
+    for (question, aliases) in &rules.aliases {
+        let _ = writeln!(out, "\n[ingest.aliases.{}]", bare_key(question));
+        for (written, code) in aliases {
+            let _ = writeln!(out, "{} = {}", string(written), string(code));
+        }
+    }
 }
 
 fn top_level(out: &mut String, survey: &Survey) {
@@ -390,6 +423,19 @@ mod tests {
         // Canonical: writing the reloaded tree gives the same text.
         let reloaded = survey::parse("w.toml", &written).unwrap().survey;
         assert_eq!(to_toml(&reloaded), written);
+    }
+
+    #[test]
+    fn ingest_rules_survive() {
+        let source = testing::EVERY_KIND.to_string()
+            + "\n[ingest]\nprobability = \"fraction\"\ndecimal_mark = \"comma\"\ninclude_incomplete = true\n\
+               [ingest.columns]\n\"Q1. Where \\\"exactly\\\"?\" = \"stance\"\n\
+               [ingest.aliases.stance]\n\"Go for it\" = \"yes\"\n";
+        let original = testing::survey_from(&source);
+        assert_eq!(original.ingest.columns.len(), 1);
+        assert_eq!(original.ingest.aliases["stance"]["Go for it"], "yes");
+        let written = round_trip(&original);
+        assert!(written.contains("[ingest.aliases.stance]"), "{written}");
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod tools;
 
 use std::collections::BTreeMap;
 
+use crate::survey::{DecimalMark, IngestRules, ProbabilityScale};
 pub use apply::{Cell, Mapped};
 pub use decode::{DecimalComma, ProbabilityFormat};
 pub use plan::{ColumnPlan, Feed, plan};
@@ -52,6 +53,39 @@ pub struct ColumnOverride {
 }
 
 impl Mapping {
+    /// What the survey file's `[ingest]` section says.
+    pub fn from_rules(rules: &IngestRules) -> Mapping {
+        Mapping {
+            columns: rules
+                .columns
+                .iter()
+                .map(|(heading, column)| ColumnOverride {
+                    heading: heading.clone(),
+                    column: column.clone(),
+                })
+                .collect(),
+            aliases: rules
+                .aliases
+                .iter()
+                .map(|(q, pairs)| {
+                    let pairs = pairs.iter().map(|(w, c)| (w.clone(), c.clone())).collect();
+                    (q.clone(), pairs)
+                })
+                .collect(),
+            probability: match rules.probability {
+                ProbabilityScale::Auto => ProbabilityFormat::Auto,
+                ProbabilityScale::Percent => ProbabilityFormat::Percent,
+                ProbabilityScale::Fraction => ProbabilityFormat::Fraction,
+            },
+            decimal_comma: match rules.decimal_mark {
+                DecimalMark::Auto => DecimalComma::Auto,
+                DecimalMark::Point => DecimalComma::Off,
+                DecimalMark::Comma => DecimalComma::On,
+            },
+            include_incomplete: rules.include_incomplete,
+        }
+    }
+
     fn aliases_of(&self, question: &str) -> &[(String, String)] {
         self.aliases.get(question).map_or(&[], Vec::as_slice)
     }

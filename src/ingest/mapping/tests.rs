@@ -2,17 +2,17 @@
 //! and small inline ones, then checking the canonical cells with the validation canonical
 //! files get.
 //!
-//! [`source_of`] is a TEST-ONLY stand-in for `source::open`: it splits a file with the
-//! csv crate using the delimiter and heading-row count SOURCES.md gives, and does none of
-//! the detection reading does. It lives here alone; the real reader replaces it.
+//! Files are read with `source::open_bytes` ([`source_of`]), as `canvass ingest` reads them.
 
 use super::*;
 use crate::ingest::problems::{Effect, Problem};
-use crate::ingest::source::{Detected, Record, Source, Tool};
+use crate::ingest::source::{Detected, Overrides, Record, Source, Tool, open_bytes};
 use crate::ingest::{Ingested, cell, ingest_bytes};
 use crate::survey::{self, Survey};
 
-/// TEST-ONLY: a `Source` from a file's bytes, split by the csv crate.
+/// A `Source` from a file's bytes, read by `source::open_bytes` with the tool given (as
+/// `--tool` would); the delimiter and heading-row count SOURCES.md gives must be what the
+/// reading finds, so a test here also fails when detection drifts.
 pub(super) fn source_of(
     file: &str,
     bytes: &[u8],
@@ -20,38 +20,14 @@ pub(super) fn source_of(
     delimiter: u8,
     header_rows: usize,
 ) -> Source {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(bytes);
-    let mut records: Vec<Record> = reader
-        .records()
-        .map(|r| {
-            let r = r.expect("test exports are valid UTF-8 CSV");
-            // The physical line, counted from the byte offset: after a CRLF the csv
-            // crate's line count lags one behind and its offset points at the LF.
-            let offset = r.position().map_or(0, |p| p.byte()) as usize;
-            let through = (offset + 1).min(bytes.len());
-            Record {
-                line: 1 + bytes[..through].iter().filter(|b| **b == b'\n').count() as u64,
-                cells: r.iter().map(str::to_string).collect(),
-            }
-        })
-        .collect();
-    let data = records.split_off(header_rows.min(records.len()));
-    let detected = Detected {
-        tool,
-        format: "text",
-        encoding: Some("UTF-8"),
-        bom: false,
-        delimiter: Some(delimiter as char),
-        sheet: None,
-        header_rows,
-        notes: Vec::new(),
+    let overrides = Overrides {
+        tool: Some(tool),
+        ..Overrides::default()
     };
-    Source::in_memory(file, detected, records, data)
+    let source = open_bytes(file, bytes.to_vec(), &overrides).expect("test exports open");
+    assert_eq!(source.detected.delimiter, Some(delimiter as char), "{file}");
+    assert_eq!(source.detected.header_rows, header_rows, "{file}");
+    source
 }
 
 /// Everything one export gave.
