@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use encoding_rs::Encoding;
 
 use crate::form::Format;
+use crate::ingest::ReadOptions;
 use crate::ingest::source::{self, Overrides, Tool};
 
 /// canvass: structured expert surveys. Define a survey in TOML, emit forms, ingest the
@@ -108,8 +109,8 @@ pub enum Command {
     Ingest {
         #[command(flatten)]
         survey: SurveyArg,
-        /// Response files with the canonical columns (see `canvass form --format csv`): CSV or
-        /// TSV in any encoding, or a sheet of an xlsx, xls, xlsb or ods workbook.
+        /// Response files: canonical (see `canvass form --format csv`) or another tool's
+        /// export; CSV or TSV in any encoding, or a sheet of an xlsx, xls, xlsb or ods workbook.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Folder to write responses.csv and rejects.csv into.
@@ -117,6 +118,8 @@ pub enum Command {
         out: PathBuf,
         #[command(flatten)]
         read: ReadArgs,
+        #[command(flatten)]
+        strictness: StrictnessArgs,
     },
     /// Ingest response files, analyze them by position, and write the report folder:
     /// index.html, report.md, aggregates.json, charts/ and rejects.csv.
@@ -132,6 +135,8 @@ pub enum Command {
         out: PathBuf,
         #[command(flatten)]
         read: ReadArgs,
+        #[command(flatten)]
+        strictness: StrictnessArgs,
     },
     /// Show how a response file is read: the survey tool, format, encoding, delimiter,
     /// sheet and heading rows detected, each column with its headings, the number of
@@ -228,7 +233,29 @@ pub struct ReadArgs {
     pub sheet: Option<String>,
 }
 
+/// How strictly to read responses (ingest and report).
+#[derive(Debug, Clone, Default, Args)]
+pub struct StrictnessArgs {
+    /// Reject a row for any bad cell. By default a bad answer is dropped (and reported)
+    /// and the row kept, unless the question is required where it is shown.
+    #[arg(long)]
+    pub strict: bool,
+    /// Keep previews, spam and unfinished responses, which are otherwise set aside (each
+    /// with its reason in rejects.csv).
+    #[arg(long)]
+    pub include_incomplete: bool,
+}
+
 impl ReadArgs {
+    /// The reading options for ingest and report.
+    pub fn options(&self, strictness: &StrictnessArgs) -> ReadOptions {
+        ReadOptions {
+            overrides: self.overrides(),
+            strict: strictness.strict,
+            include_incomplete: strictness.include_incomplete,
+        }
+    }
+
     pub fn overrides(&self) -> Overrides {
         Overrides {
             tool: self.tool,

@@ -360,24 +360,48 @@ fn check_as_json_of_an_unreadable_file_is_a_plain_error() {
 
 /// Ingests one response fixture; returns the run and the rejects.csv written.
 fn ingest_fixture(name: &str) -> (Ran, String) {
+    ingest_fixture_with(name, &[])
+}
+
+fn ingest_fixture_with(name: &str, flags: &[&str]) -> (Ran, String) {
     let out = tempfile::tempdir().unwrap();
     let file = format!("tests/fixtures/responses/{name}");
-    let ran = run(&[
+    let mut args = vec![
         "ingest",
         "capabilities-roles",
         &file,
         "--out",
         out.path().to_str().unwrap(),
-    ]);
+    ];
+    args.extend_from_slice(flags);
+    let ran = run(&args);
     let rejects = fs::read_to_string(out.path().join("rejects.csv")).unwrap();
     (ran, rejects)
 }
 
 #[test]
 fn an_unknown_choice_code_is_rejected_at_its_line_and_column() {
+    // The position is required: its bad code costs the row. The considerations are
+    // optional: by default their bad cell is dropped and the row kept; --strict rejects it.
     let (ran, rejects) = ingest_fixture("unknown-code.csv");
     assert_eq!(ran.code, 1, "{}", ran.stderr);
     assert!(ran.stderr.contains("tests/fixtures/responses/unknown-code.csv:3:2: row rejected: `maybe` is not a code of `stance`; expected one of `strongly_against`"), "{}", ran.stderr);
+    assert!(
+        ran.stderr.contains(
+            "unknown-code.csv:4:3: cell dropped: `hype` is not a code of `considerations`"
+        ),
+        "{}",
+        ran.stderr
+    );
+    assert_eq!(counts(&ran.stderr), (3, 2, 1));
+    assert!(
+        rejects
+            .contains("tests/fixtures/responses/unknown-code.csv,3,2,stance,maybe,row rejected,"),
+        "{rejects}"
+    );
+
+    let (ran, _) = ingest_fixture_with("unknown-code.csv", &["--strict"]);
+    assert_eq!(ran.code, 1, "{}", ran.stderr);
     assert!(
         ran.stderr.contains(
             "unknown-code.csv:4:3: row rejected: `hype` is not a code of `considerations`"
@@ -386,11 +410,6 @@ fn an_unknown_choice_code_is_rejected_at_its_line_and_column() {
         ran.stderr
     );
     assert_eq!(counts(&ran.stderr), (3, 1, 2));
-    assert!(
-        rejects
-            .contains("tests/fixtures/responses/unknown-code.csv,3,2,stance,maybe,row rejected,"),
-        "{rejects}"
-    );
 }
 
 #[test]

@@ -166,3 +166,26 @@ fn every_real_export_ingests_with_counts_that_add_up() {
         ingest(case);
     }
 }
+
+#[test]
+fn include_incomplete_keeps_the_rows_set_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = canvass()
+        .args([
+            "ingest",
+            "tests/fixtures/exports/surveys/redcap-redcapr-simple.toml",
+            "tests/fixtures/exports/redcap-redcapr-simple.csv",
+            "--include-incomplete",
+            "--out",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("read 5 rows: 5 accepted, 0 rejected"),
+        "{stderr}"
+    );
+    let rejects = fs::read_to_string(dir.path().join("rejects.csv")).unwrap();
+    assert!(!rejects.contains("row set aside"), "{rejects}");
+}

@@ -1,13 +1,13 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Outcome, Result};
-use crate::ingest::{self, Overrides};
+use crate::ingest::{self, ReadOptions};
 use crate::output::{self, OutputFile};
 
 /// `canvass ingest SURVEY FILE... --out DIR`: responses.csv and rejects.csv.
-pub fn run(arg: &str, files: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Outcome> {
+pub fn run(arg: &str, files: &[PathBuf], out: &Path, options: &ReadOptions) -> Result<Outcome> {
     let loaded = super::load_survey(arg)?;
-    let ingested = ingest::ingest_with(&loaded.survey, files, overrides)?;
+    let ingested = ingest::ingest_with(&loaded.survey, files, options)?;
     super::print_ingest_summary(&ingested);
     output::write_all(
         out,

@@ -46,13 +46,15 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             files,
             out,
             read,
-        } => ingest::run(&survey.survey, &files, &out, &read.overrides()),
+            strictness,
+        } => ingest::run(&survey.survey, &files, &out, &read.options(&strictness)),
         Command::Report {
             survey,
             files,
             out,
             read,
-        } => report::run(&survey.survey, &files, &out, &read.overrides()),
+            strictness,
+        } => report::run(&survey.survey, &files, &out, &read.options(&strictness)),
         Command::Inspect { file, format, read } => inspect::run(&file, format, &read.overrides()),
         Command::Run {
             survey,

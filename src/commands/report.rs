@@ -1,16 +1,16 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Outcome, Result};
-use crate::ingest::Overrides;
+use crate::ingest::ReadOptions;
 use crate::output::{self, OutputFile};
 use crate::report::{DataQuality, Inputs};
 use crate::survey::Survey;
 use crate::{analyze, chart, ingest, report};
 
 /// `canvass report SURVEY FILE... --out DIR`.
-pub fn run(arg: &str, files: &[PathBuf], out: &Path, overrides: &Overrides) -> Result<Outcome> {
+pub fn run(arg: &str, files: &[PathBuf], out: &Path, options: &ReadOptions) -> Result<Outcome> {
     let loaded = super::load_survey(arg)?;
-    let (outcome, written) = build(&loaded.survey, files, overrides, Vec::new())?;
+    let (outcome, written) = build(&loaded.survey, files, options, Vec::new())?;
     output::write_all(out, &written)?;
     eprintln!(
         "wrote the report to {}/ ({} files; open index.html)",
@@ -24,10 +24,10 @@ pub fn run(arg: &str, files: &[PathBuf], out: &Path, overrides: &Overrides) -> R
 pub(super) fn build(
     survey: &Survey,
     files: &[PathBuf],
-    overrides: &Overrides,
+    options: &ReadOptions,
     extra: Vec<OutputFile>,
 ) -> Result<(Outcome, Vec<OutputFile>)> {
-    let ingested = ingest::ingest_with(survey, files, overrides)?;
+    let ingested = ingest::ingest_with(survey, files, options)?;
     super::print_ingest_summary(&ingested);
     let aggregates = analyze::analyze(survey, &ingested.responses)?;
     let charts = chart::render_all(&aggregates)?;

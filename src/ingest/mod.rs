@@ -77,13 +77,25 @@ pub fn total(files: &[FileCounts]) -> Counts {
 /// Reads the files (in parallel), validates every record against the survey, and keeps
 /// the first response of each respondent id.
 pub fn ingest(survey: &Survey, paths: &[PathBuf]) -> Result<Ingested> {
-    ingest_with(survey, paths, &Overrides::default())
+    ingest_with(survey, paths, &ReadOptions::default())
 }
 
-/// [`ingest`], with what the user said about how to read the files (`--tool`,
-/// `--delimiter`, `--encoding`, `--sheet`), which applies to every file.
-pub fn ingest_with(survey: &Survey, paths: &[PathBuf], overrides: &Overrides) -> Result<Ingested> {
-    let context = Context::new(survey);
+/// What the user said about reading response files; it applies to every file.
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// How to open the files (`--tool`, `--delimiter`, `--encoding`, `--sheet`).
+    pub overrides: Overrides,
+    /// Reject a row for any bad cell (`--strict`) instead of keeping it without the cell.
+    pub strict: bool,
+    /// Keep previews, spam and unfinished responses (`--include-incomplete`), whatever the
+    /// survey's `[ingest]` says.
+    pub include_incomplete: bool,
+}
+
+/// [`ingest`], with what the user said about how to read the files.
+pub fn ingest_with(survey: &Survey, paths: &[PathBuf], options: &ReadOptions) -> Result<Ingested> {
+    let context = context(survey, options);
+    let overrides = &options.overrides;
     let read: Vec<FileRows> = paths
         .par_iter()
         .map(|path| read::read_file(&context, path, overrides))
@@ -94,13 +106,30 @@ pub fn ingest_with(survey: &Survey, paths: &[PathBuf], overrides: &Overrides) ->
 
 /// Ingests file contents already in memory (tests, and callers that fetched them).
 pub fn ingest_bytes(survey: &Survey, files: &[(String, Vec<u8>)]) -> Result<Ingested> {
-    let context = Context::new(survey);
+    ingest_bytes_with(survey, files, &ReadOptions::default())
+}
+
+/// [`ingest_bytes`], with what the user said about how to read the files.
+pub fn ingest_bytes_with(
+    survey: &Survey,
+    files: &[(String, Vec<u8>)],
+    options: &ReadOptions,
+) -> Result<Ingested> {
+    let context = context(survey, options);
     let read: Vec<FileRows> = files
         .par_iter()
-        .map(|(name, bytes)| read::read_bytes(&context, name, bytes, &Overrides::default()))
+        .map(|(name, bytes)| read::read_bytes(&context, name, bytes, &options.overrides))
         .collect::<Result<_>>()?;
     let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     merge(survey, &names, read)
+}
+
+fn context<'a>(survey: &'a Survey, options: &ReadOptions) -> Context<'a> {
+    Context {
+        strict: options.strict,
+        include_incomplete: options.include_incomplete || survey.ingest.include_incomplete,
+        ..Context::new(survey)
+    }
 }
 
 /// Joins the files in order: a respondent id seen before is a rejected duplicate.

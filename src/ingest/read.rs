@@ -60,11 +60,19 @@ pub struct Context<'a> {
     pub columns: Columns,
     /// The panel roster's ids, when the survey has one.
     pub roster: Option<HashSet<&'a str>>,
+    /// Reject a row for any bad cell (`--strict`); by default a bad answer costs only its
+    /// cell, unless the question is required where it is shown.
+    pub strict: bool,
+    /// Keep previews, spam and unfinished responses (`--include-incomplete`, or
+    /// `include_incomplete` in `[ingest]`).
+    pub include_incomplete: bool,
 }
 
 impl<'a> Context<'a> {
     pub fn new(survey: &'a Survey) -> Context<'a> {
         Context {
+            strict: false,
+            include_incomplete: survey.ingest.include_incomplete,
             survey,
             columns: survey.columns(),
             roster: survey
@@ -154,7 +162,10 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
         &file,
         &source.detected,
         &source.header,
-        &Mapping::from_rules(&context.survey.ingest),
+        &Mapping {
+            include_incomplete: context.include_incomplete,
+            ..Mapping::from_rules(&context.survey.ingest)
+        },
     );
     out.problems.extend(plan_problems);
     let records: Vec<_> = source.records.collect();
@@ -455,6 +466,9 @@ fn read_record(
     // answers were refused (so that a refused required answer is not reported twice).
     let mut cells_of: Vec<Vec<(usize, String)>> = vec![Vec::new(); survey.questions.len()];
     let mut refused: Vec<(usize, usize)> = Vec::new();
+    // Refused cells a lenient reading may drop instead of the row: (question and slot, or
+    // `None` for the submission time; index of its problem).
+    let mut forgivable: Vec<(Option<(usize, usize)>, usize)> = Vec::new();
     let mut problems: Vec<Found> = Vec::new();
     for (i, (text, column)) in record.iter().zip(mapping).enumerate() {
         let Some(column) = column else { continue };
@@ -480,7 +494,10 @@ fn read_record(
             }
             CanonicalColumn::SubmittedAt => match parse_timestamp(cell) {
                 Ok(at) => row.submitted_at = at,
-                Err(reason) => refuse(reason),
+                Err(reason) => {
+                    refuse(reason);
+                    forgivable.push((None, problems.len() - 1));
+                }
             },
             CanonicalColumn::Weight => match cell.trim().parse::<f64>() {
                 Ok(w) if w.is_finite() && w > 0.0 => row.weight = Some(w),
@@ -512,10 +529,14 @@ fn read_record(
                     Err(reason) => {
                         refuse(reason);
                         refused.push((*q, slot));
+                        forgivable.push((Some((*q, slot)), problems.len() - 1));
                     }
                 }
             }
         }
+    }
+    if !context.strict {
+        forgive(context, &row, &forgivable, &mut problems);
     }
     apply_show_if(
         context,
@@ -526,6 +547,34 @@ fn read_record(
         &mut problems,
     );
     (row, problems)
+}
+
+/// The lenient default: a refused cell is dropped and the row kept — unless it is the
+/// answer to a required question shown to this respondent, without which the row cannot
+/// stand.
+fn forgive(
+    context: &Context<'_>,
+    row: &Row,
+    forgivable: &[(Option<(usize, usize)>, usize)],
+    problems: &mut [Found],
+) {
+    for (answer, index) in forgivable {
+        if let Some((q, _)) = answer {
+            let question = &context.survey.questions[*q];
+            let shown = question
+                .show_if
+                .as_ref()
+                .is_none_or(|c| c.cond.holds(&|t| row.given(t)));
+            if question.required && shown {
+                continue;
+            }
+        }
+        let problem = &mut problems[*index];
+        problem.1 = Effect::CellDropped;
+        problem
+            .3
+            .push_str("; the row is kept without this cell (--strict rejects it)");
+    }
 }
 
 /// A question whose `show_if` does not hold for this respondent was not asked: any

@@ -88,8 +88,30 @@ fn valid_rows_become_typed_columns() {
 
 #[test]
 fn an_unknown_code_rejects_the_row_with_line_column_and_reason() {
-    let ingested =
-        ingest_one("respondent_id,stance,themes\na,yes,\nb,perhaps,gain\nc,maybe,gian\n");
+    const CSV: &str = "respondent_id,stance,themes\na,yes,\nb,perhaps,gain\nc,maybe,gian\n";
+    // By default a bad optional answer costs only its cell; the required position's
+    // bad answer costs the row.
+    let lenient = ingest_one(CSV);
+    assert_eq!(
+        problems(&lenient),
+        vec![
+            (3, Some(2), Effect::RowRejected, "`perhaps` is not a code of `stance`; expected one of `no`, `maybe`, `yes`".into()),
+            (4, Some(3), Effect::CellDropped, "`gian` is not a code of `themes`; expected one of `cost`, `gain` (did you mean `gain`?); the row is kept without this cell (--strict rejects it)".into()),
+        ]
+    );
+    assert_eq!(lenient.totals(), counts(3, 2, 1));
+    assert_adds_up(&lenient);
+
+    let strict = ReadOptions {
+        strict: true,
+        ..ReadOptions::default()
+    };
+    let ingested = ingest_bytes_with(
+        &survey(),
+        &[("t.csv".into(), CSV.as_bytes().to_vec())],
+        &strict,
+    )
+    .unwrap();
     assert_eq!(
         problems(&ingested),
         vec![
@@ -464,7 +486,28 @@ mod every_kind {
 
     #[test]
     fn out_of_range_numbers_and_bad_rankings_are_rejected_with_their_column() {
-        let ingested = ingest("1,,1,no,a,,x;y;z,agree,agree,81,,2024,x;x,\n");
+        const ROW: &str = "1,,1,no,a,,x;y;z,agree,agree,81,,2024,x;x,\n";
+        // By default the optional answers' bad cells are dropped and the row kept.
+        let lenient = ingest(ROW);
+        assert_eq!(lenient.totals(), counts(1, 1, 0));
+        let effects: Vec<(Option<usize>, Effect)> =
+            problems(&lenient).into_iter().map(|p| (p.1, p.2)).collect();
+        assert_eq!(
+            effects,
+            [7, 10, 12, 13].map(|c| (Some(c), Effect::CellDropped))
+        );
+
+        let strict = ReadOptions {
+            strict: true,
+            ..ReadOptions::default()
+        };
+        let ingested = ingest_bytes_with(
+            &every_kind(),
+            &[("t.csv".into(), format!("{HEADER}{ROW}").into_bytes())],
+            &strict,
+        )
+        .unwrap();
+        assert_eq!(ingested.totals(), counts(1, 0, 1));
         let found: Vec<(Option<usize>, String)> = problems(&ingested)
             .into_iter()
             .map(|p| (p.1, p.3))

@@ -570,7 +570,11 @@ fn ingest_rules_name_real_columns_and_codes() {
     assert_eq!(
         e,
         vec![
-            (FIRST + 4, 8, "`stanse` is not a column of survey `t`".to_string()),
+            (
+                FIRST + 4,
+                8,
+                "`stanse` is not a column of survey `t`".to_string()
+            ),
             (FIRST + 7, 10, "'lo_' is not a code of `stance`".to_string()),
         ]
     );
