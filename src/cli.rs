@@ -150,6 +150,10 @@ pub enum Command {
         /// The response file.
         #[arg(value_name = "FILE")]
         file: PathBuf,
+        /// Also show what each column feeds in this survey (an id in surveys/ or a path),
+        /// and what the mapping finds about the columns.
+        #[arg(long, value_name = "SURVEY")]
+        survey: Option<String>,
         /// How to print what was found: for people (text) or as data (json).
         #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
         format: CheckFormat,

@@ -191,3 +191,33 @@ fn a_canonical_file_in_utf16_or_as_xlsx_ingests_like_the_original() {
         "{stderr}"
     );
 }
+
+#[test]
+fn inspect_with_a_survey_says_what_each_column_feeds() {
+    const KOBO: &str = "tests/fixtures/exports/kobo-kpi-testexpect-hxl.csv";
+    const SURVEY: &str = "tests/fixtures/exports/surveys/kobo-kpi-testexpect-hxl.toml";
+    let ran = run(&["inspect", KOBO, "--survey", SURVEY]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    for expected in [
+        "     4 D   `What kind of symmetry do you have?/Spherical` | ``  → symmetry (one column per choice)\n",
+        "     7 G   `How many segments does your body have?` | `#segments`  → segments (a number)\n",
+        "    11 K   `_uuid` | ``  → respondent_id\n",
+        "    10 J   `_id` | ``  → (nothing)\n",
+        "kobo-kpi-testexpect-hxl.csv:1:10: note: `_id` is kobo metadata, not a question; not read\n",
+    ] {
+        assert!(ran.stdout.contains(expected), "{expected}\n{}", ran.stdout);
+    }
+
+    let ran = run(&["inspect", KOBO, "--survey", SURVEY, "--format", "json"]);
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let json: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert_eq!(json["columns"][6]["maps_to"][0], "segments (a number)");
+    assert_eq!(json["columns"][0]["maps_to"], serde_json::json!([]));
+    assert!(json["mapping"].as_array().unwrap().len() >= 10);
+
+    // Without a survey there is no mapping in the answer at all.
+    let ran = run(&["inspect", KOBO, "--format", "json"]);
+    let json: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert!(json.get("mapping").is_none());
+    assert!(json["columns"][0].get("maps_to").is_none());
+}

@@ -3,11 +3,19 @@ use std::path::Path;
 
 use crate::cli::CheckFormat;
 use crate::error::{Error, Outcome, Result};
+use crate::ingest::mapping::{self, Mapping};
 use crate::ingest::source::inspect::{Inspection, LISTED};
 use crate::ingest::source::{self, Overrides, describe_delimiter};
 
-/// `canvass inspect FILE`: how the file is read, and what in it is odd.
-pub fn run(path: &Path, format: CheckFormat, overrides: &Overrides) -> Result<Outcome> {
+/// `canvass inspect FILE [--survey SURVEY]`: how the file is read, what in it is odd, and
+/// with a survey, what each column feeds.
+pub fn run(
+    path: &Path,
+    survey: Option<&str>,
+    format: CheckFormat,
+    overrides: &Overrides,
+) -> Result<Outcome> {
+    let survey = survey.map(super::load_survey).transpose()?;
     let source = match source::open(path, overrides) {
         Ok(source) => source,
         // A file whose content cannot be read is what inspect is for: said, exit 1.
@@ -17,7 +25,25 @@ pub fn run(path: &Path, format: CheckFormat, overrides: &Overrides) -> Result<Ou
         }
         Err(e) => return Err(e.into()),
     };
-    let inspection = Inspection::of(source);
+    // The mapping is decided from the headings alone; reading the records is inspect's.
+    let plan = survey.as_ref().map(|loaded| {
+        let survey = &loaded.survey;
+        mapping::plan(
+            survey,
+            &source.file,
+            &source.detected,
+            &source.header,
+            &Mapping::from_rules(&survey.ingest),
+        )
+    });
+    let mut inspection = Inspection::of(source);
+    if let Some((plan, problems)) = plan {
+        let roles = plan.roles();
+        for column in &mut inspection.columns {
+            column.maps_to = Some(roles.get(column.number - 1).cloned().unwrap_or_default());
+        }
+        inspection.mapping = Some(problems.iter().map(|p| p.to_string()).collect());
+    }
     let text = match format {
         CheckFormat::Json => {
             let mut json = serde_json::to_string_pretty(&inspection).map_err(Error::internal)?;
@@ -67,13 +93,24 @@ fn render(inspection: &Inspection) -> String {
             .iter()
             .map(|h| format!("`{}`", one_line(h)))
             .collect();
+        let maps_to = match &column.maps_to {
+            None => String::new(),
+            Some(targets) if targets.is_empty() => "  → (nothing)".to_string(),
+            Some(targets) => format!("  → {}", targets.join(", ")),
+        };
         let _ = writeln!(
             out,
-            "  {:>4} {:<3} {}",
+            "  {:>4} {:<3} {}{maps_to}",
             column.number,
             column.letter,
             headings.join(" | ")
         );
+    }
+    if let Some(mapping) = &inspection.mapping {
+        let _ = writeln!(out, "\nmapping onto the survey ({}):", mapping.len());
+        for line in mapping {
+            let _ = writeln!(out, "  {line}");
+        }
     }
     if inspection.ragged > 0 {
         let _ = writeln!(

@@ -55,7 +55,12 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             read,
             strictness,
         } => report::run(&survey.survey, &files, &out, &read.options(&strictness)),
-        Command::Inspect { file, format, read } => inspect::run(&file, format, &read.overrides()),
+        Command::Inspect {
+            file,
+            survey,
+            format,
+            read,
+        } => inspect::run(&file, survey.as_deref(), format, &read.overrides()),
         Command::Run {
             survey,
             surveys,

@@ -95,6 +95,46 @@ impl ColumnPlan {
             .map(String::as_str)
     }
 
+    /// For each export column (0-based), what it feeds, in words: the canonical column
+    /// and how the cell is read. Empty for a column that feeds nothing.
+    pub fn roles(&self) -> Vec<Vec<String>> {
+        let mut roles = vec![Vec::new(); self.width];
+        for (feed, (name, _)) in self.feeds.iter().zip(&self.columns.columns) {
+            let (columns, how): (Vec<usize>, &str) = match feed {
+                Feed::Absent | Feed::LineId => continue,
+                Feed::Copy(c) => (vec![*c], ""),
+                Feed::Code { column, .. } => (vec![*column], " (a code or label)"),
+                Feed::Joined { column, .. } => (vec![*column], " (several choices in one cell)"),
+                Feed::PerChoice {
+                    columns,
+                    other_text,
+                    ..
+                } => {
+                    let mut all: Vec<usize> = columns.iter().map(|(c, _)| *c).collect();
+                    all.extend(other_text);
+                    (all, " (one column per choice)")
+                }
+                Feed::RankPerItem { columns, .. } => (
+                    columns.iter().map(|(c, _)| *c).collect(),
+                    " (the rank of one item)",
+                ),
+                Feed::ItemPerRank { columns, .. } => (
+                    columns.iter().map(|(c, _)| *c).collect(),
+                    " (the item at one rank)",
+                ),
+                Feed::Number(c) => (vec![*c], " (a number)"),
+                Feed::Probability(c) => (vec![*c], " (a probability)"),
+                Feed::Timestamp(c) => (vec![*c], " (a date and time)"),
+            };
+            for c in columns {
+                if let Some(role) = roles.get_mut(c) {
+                    role.push(format!("{name}{how}"));
+                }
+            }
+        }
+        roles
+    }
+
     /// The export column feeding canonical column `i` (1-based, as problems count), if one.
     pub fn source_column(&self, i: usize) -> Option<usize> {
         first_column(&self.feeds[i]).map(|c| c + 1)

@@ -24,6 +24,10 @@ pub struct Inspection {
     pub ragged_first: Vec<Ragged>,
     /// The first unreadable records.
     pub problems: Vec<Unreadable>,
+    /// With a survey (`inspect --survey`): what the mapping onto it found about the
+    /// columns, as `line:column: effect: reason`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mapping: Option<Vec<String>>,
 }
 
 /// `Detected` with the tool as `--tool` names it. `Tool`'s own serde names split some
@@ -65,6 +69,9 @@ pub struct Column {
     pub letter: String,
     /// The column's text in each heading row, top first ("" where a row is shorter).
     pub headings: Vec<String>,
+    /// With a survey (`inspect --survey`): the canonical columns it feeds, and how.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maps_to: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -98,6 +105,7 @@ impl Inspection {
                     .iter()
                     .map(|h| h.cells.get(i).cloned().unwrap_or_default())
                     .collect(),
+                maps_to: None,
             })
             .collect();
         let mut inspection = Inspection {
@@ -109,6 +117,7 @@ impl Inspection {
             ragged: 0,
             ragged_first: Vec::new(),
             problems: Vec::new(),
+            mapping: None,
         };
         for record in source.records {
             inspection.records += 1;
