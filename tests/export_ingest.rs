@@ -189,3 +189,60 @@ fn include_incomplete_keeps_the_rows_set_aside() {
     let rejects = fs::read_to_string(dir.path().join("rejects.csv")).unwrap();
     assert!(!rejects.contains("row set aside"), "{rejects}");
 }
+
+/// A Google Forms export of the default survey: question texts as headings, labels as
+/// answers, one unknown label in the optional considerations of row 3.
+const GOOGLE_FORMS: &str = "Timestamp,\"If you want to reduce AI risk, should you be open to roles that advance AI capabilities?\",Which considerations does your answer rest on?\r\n\
+2026/03/01 10:00:00 AM GMT+1,Lean in favour,\"Skills, credentials and connections gained\"\r\n\
+2026/03/01 11:00:00 AM GMT+1,Strongly against,Something else entirely\r\n\
+2026/03/01 12:00:00 PM GMT+1,Maybe,\r\n";
+
+fn ingest_google_forms(flags: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("responses.csv");
+    fs::write(&export, GOOGLE_FORMS).unwrap();
+    let out = dir.path().join("out");
+    let output = canvass()
+        .args(["ingest", "capabilities-roles"])
+        .arg(&export)
+        .args(flags)
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let responses = fs::read_to_string(out.join("responses.csv")).unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+        responses,
+    )
+}
+
+#[test]
+fn a_google_forms_export_maps_labels_and_forgives_an_optional_cell_unless_strict() {
+    let (code, stderr, responses) = ingest_google_forms(&[]);
+    assert_eq!(code, 1, "{stderr}");
+    // Row 4's position is not a label of the scale: required, so the row goes.
+    assert!(
+        stderr.contains("read 3 rows: 2 accepted, 1 rejected"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(":3:3: cell dropped: "), "{stderr}");
+    assert!(stderr.contains(":4:2: row rejected: "), "{stderr}");
+    assert!(
+        responses.contains(",2026-03-01T09:00:00Z,lean_in_favour,career_capital,"),
+        "{responses}"
+    );
+    assert!(
+        responses.contains(",2026-03-01T10:00:00Z,strongly_against,,"),
+        "{responses}"
+    );
+
+    let (code, stderr, _) = ingest_google_forms(&["--strict"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("read 3 rows: 1 accepted, 2 rejected"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(":3:3: row rejected: "), "{stderr}");
+}

@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::DateTime;
 
 use super::cell::{self, Answer};
-use super::mapping::{self, Mapping};
+use super::mapping::{self, Mapped, Mapping};
 use super::problems::{Effect, Problem};
 use super::source::{self, OpenError, Overrides, Source, Tool, Unreadable};
 use crate::error::Result;
@@ -193,7 +193,10 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
             }
         };
         out.rows_read += 1;
-        let mapped = plan.apply(&record);
+        let mut mapped = plan.apply(&record);
+        if !context.strict {
+            forgive_mapped(&mut mapped);
+        }
         if mapped.is_rejected() || mapped.is_set_aside() {
             // A set-aside row (preview, spam, unfinished) is not a response either; its own
             // effect in rejects.csv says why, and it is not an input problem.
@@ -254,6 +257,33 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
         }
     }
     out
+}
+
+/// The lenient default for exports: a value the mapping cannot read (an unknown label, a
+/// date it cannot parse) empties its canonical cell instead of rejecting the row. The
+/// validation then rejects the row only if that answer was required where shown.
+fn forgive_mapped(mapped: &mut Mapped) {
+    for problem in &mut mapped.problems {
+        if problem.effect != Effect::RowRejected {
+            continue;
+        }
+        let Some(column) = problem.column else {
+            continue;
+        };
+        let mut emptied = false;
+        for cell in mapped.cells.iter_mut().flatten() {
+            if cell.column == Some(column) {
+                cell.text.clear();
+                emptied = true;
+            }
+        }
+        if emptied {
+            problem.effect = Effect::CellDropped;
+            problem
+                .reason
+                .push_str("; the row is kept without this cell (--strict rejects it)");
+        }
+    }
 }
 
 /// Counts an unreadable record; returns whether reading can go on after it.

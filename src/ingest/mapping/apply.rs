@@ -183,7 +183,9 @@ impl ColumnPlan {
                         &mut problems,
                         *c,
                         Effect::RowSetAside,
-                        format!("{why}; set include_incomplete in [ingest] to keep such rows"),
+                        format!(
+                            "{why}; --include-incomplete (or include_incomplete in [ingest]) keeps such rows"
+                        ),
                     );
                     return Mapped {
                         line,
