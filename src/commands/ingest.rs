@@ -4,7 +4,8 @@ use crate::error::{Outcome, Result};
 use crate::ingest::{self, ReadOptions};
 use crate::output::{self, OutputFile};
 
-/// `canvass ingest SURVEY FILE... --out DIR`: responses.csv and rejects.csv.
+/// `canvass ingest SURVEY FILE... --out DIR`: responses.csv, responses.parquet (the same
+/// table, typed) and rejects.csv.
 pub fn run(arg: &str, files: &[PathBuf], out: &Path, options: &ReadOptions) -> Result<Outcome> {
     let loaded = super::load_survey(arg)?;
     let ingested = ingest::ingest_with(&loaded.survey, files, options)?;
@@ -16,9 +17,13 @@ pub fn run(arg: &str, files: &[PathBuf], out: &Path, options: &ReadOptions) -> R
                 "responses.csv",
                 ingested.responses.to_canonical_csv(&loaded.survey)?,
             ),
+            OutputFile::new("responses.parquet", ingested.responses.to_parquet()?),
             OutputFile::new("rejects.csv", ingested.rejects.to_csv()),
         ],
     )?;
-    eprintln!("wrote {0}/responses.csv and {0}/rejects.csv", out.display());
+    eprintln!(
+        "wrote {0}/responses.csv, {0}/responses.parquet and {0}/rejects.csv",
+        out.display()
+    );
     Ok(super::ingest_outcome(&ingested))
 }
