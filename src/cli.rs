@@ -113,7 +113,7 @@ pub enum Command {
         /// export; CSV or TSV in any encoding, or a sheet of an xlsx, xls, xlsb or ods workbook.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
-        /// Folder to write responses.csv and rejects.csv into.
+        /// Folder to write responses.csv, responses.parquet and rejects.csv into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         #[command(flatten)]
