@@ -62,6 +62,7 @@ pub fn form(survey: &Survey) -> String {
                     }
                     form #survey novalidate data-columns=(columns) {
                         (respondent_field())
+                        @if let Some(rounds) = survey.panel.rounds { (round_field(rounds)) }
                         @for section in &survey.sections {
                             @let heading = format!("section:{}", section.id);
                             section id={ "section-" (section.id) } aria-labelledby=[section.title.as_ref().map(|_| heading.clone())] {
@@ -99,6 +100,21 @@ fn respondent_field() -> Markup {
             p.help id="respondent_id:help" { "The code from your invitation. It keeps your answer apart from others without naming you." }
             (error_box("respondent_id"))
             input #respondent_id type="text" name="respondent_id" autocomplete="off" spellcheck="false" aria-describedby="respondent_id:help";
+        }
+    }
+}
+
+/// Which Delphi round this answer is for: the survey team says so in the invitation.
+fn round_field(rounds: u32) -> Markup {
+    html! {
+        div.question data-question="round" data-kind="round" data-required {
+            label.title for="round" { "Round" (required_mark()) }
+            p.help id="round:help" { "This survey is asked in " (rounds) " rounds; your invitation says which one this is." }
+            (error_box("round"))
+            select #round name="round" aria-describedby="round:help" {
+                option value="" { "Choose the round" }
+                @for r in 1..=rounds { option value=(r) { "Round " (r) } }
+            }
         }
     }
 }

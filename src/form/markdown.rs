@@ -18,6 +18,13 @@ pub fn form(survey: &Survey) -> String {
         let _ = writeln!(out, "{}\n", md(intro.as_str()));
     }
     let _ = writeln!(out, "Respondent id (from your invitation): {}\n", blank(20));
+    if let Some(rounds) = survey.panel.rounds {
+        let _ = writeln!(
+            out,
+            "Round (1 to {rounds}, from your invitation): {}\n",
+            blank(4)
+        );
+    }
     for section in &survey.sections {
         if let Some(title) = &section.title {
             let _ = writeln!(out, "## {}\n", md(title.as_str()));

@@ -241,3 +241,31 @@ fn every_html_question_carries_its_kind_limits_and_condition() {
         assert!(html.contains(fragment), "missing {fragment}\n{html}");
     }
 }
+
+#[test]
+fn a_delphi_survey_asks_for_the_round_and_not_for_codings() {
+    let source = crate::testing::SURVEY
+        .replace("invited = 10", "invited = 10\nrounds = 3")
+        .replace(
+            "codebook = \"themes\"",
+            "codebook = \"themes\"\ncoders = [\"ana\", \"ben\"]",
+        );
+    let survey = crate::testing::survey_from(&source);
+    assert_eq!(
+        emit(&survey, Format::Csv),
+        "respondent_id,submitted_at,round,stance,themes,themes@ana,themes@ben,note\n"
+    );
+    let html = emit(&survey, Format::Html);
+    assert!(
+        html.contains(r#"<select id="round" name="round" aria-describedby="round:help"><option value="">Choose the round</option><option value="1">Round 1</option><option value="2">Round 2</option><option value="3">Round 3</option></select>"#),
+        "{html}"
+    );
+    // Codings are the survey team's work: the form has no field for them.
+    assert!(!html.contains("data-question=\"themes@ana\""));
+    let markdown = emit(&survey, Format::Md);
+    assert!(
+        markdown.contains("Round (1 to 3, from your invitation): "),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("themes@"));
+}

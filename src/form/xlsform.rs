@@ -679,6 +679,9 @@ fn canvass_sheet(survey: &Survey, lists: &Lists) -> Table {
         (None, Some(n)) => rows.push(fact(key::INVITED, n.to_string()).0),
         (None, None) => {}
     }
+    if let Some(rounds) = panel.rounds {
+        rows.push(fact(key::ROUNDS, rounds.to_string()).0);
+    }
     if let Some(description) = &panel.description {
         rows.push(
             Row::default()

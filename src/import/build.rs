@@ -638,6 +638,7 @@ impl Builder<'_> {
                     rows: choices.into_iter().map(|(c, _)| c).collect(),
                     scale,
                 },
+                coders: Vec::new(),
             },
             section,
         );
@@ -805,6 +806,7 @@ impl Builder<'_> {
                 required,
                 show_if: None,
                 kind,
+                coders: Vec::new(),
             },
             section,
         );
@@ -1473,6 +1475,20 @@ impl Builder<'_> {
                     None
                 }
             });
+        let rounds = self
+            .facts
+            .rounds
+            .as_ref()
+            .and_then(|(v, place)| match v.parse::<u32>() {
+                Ok(n) if (2..=crate::survey::MAX_ROUNDS).contains(&n) => Some(n),
+                _ => {
+                    self.log.warn(
+                        place.clone(),
+                        format!("`{v}` is not a number of Delphi rounds (2 to {}); the survey is read as asked once", crate::survey::MAX_ROUNDS),
+                    );
+                    None
+                }
+            });
         Panel {
             invited,
             // The ids are read from the file when the written definition is checked.
@@ -1481,6 +1497,7 @@ impl Builder<'_> {
                 ids: Vec::new(),
             }),
             description: self.facts.description.clone(),
+            rounds,
         }
     }
 

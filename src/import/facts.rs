@@ -342,6 +342,7 @@ pub struct Facts {
     pub segments: Vec<At<String>>,
     pub weights: Option<At<String>>,
     pub invited: Option<At<String>>,
+    pub rounds: Option<At<String>>,
     pub roster: Option<At<String>>,
     pub description: Option<Text>,
     pub min_group_size: Option<At<String>>,
@@ -382,6 +383,7 @@ impl Facts {
                 key::SEGMENT => facts.segments.push((value, place)),
                 key::WEIGHTS => facts.weights = Some((value, place)),
                 key::INVITED => facts.invited = Some((value, place)),
+                key::ROUNDS => facts.rounds = Some((value, place)),
                 key::ROSTER => facts.roster = Some((value, place)),
                 key::MIN_GROUP_SIZE => facts.min_group_size = Some((value, place)),
                 key::NEUTRAL => {

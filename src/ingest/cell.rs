@@ -216,6 +216,7 @@ mod tests {
             required: false,
             show_if: None,
             kind,
+            coders: Vec::new(),
         }
     }
 

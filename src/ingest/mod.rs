@@ -132,9 +132,10 @@ fn context<'a>(survey: &'a Survey, options: &ReadOptions) -> Context<'a> {
     }
 }
 
-/// Joins the files in order: a respondent id seen before is a rejected duplicate.
+/// Joins the files in order: a respondent id seen before (in the same round, for a survey
+/// asked in rounds) is a rejected duplicate.
 fn merge(survey: &Survey, names: &[String], read: Vec<FileRows>) -> Result<Ingested> {
-    let mut first_seen: HashMap<String, (usize, u64)> = HashMap::new();
+    let mut first_seen: HashMap<(String, Option<u32>), (usize, u64)> = HashMap::new();
     let mut rows = Vec::new();
     let mut problems = Vec::new();
     let mut files = Vec::new();
@@ -144,7 +145,12 @@ fn merge(survey: &Survey, names: &[String], read: Vec<FileRows>) -> Result<Inges
         let mut accepted = 0;
         let mut rejected = file.rows_rejected;
         for row in file.rows {
-            if let Some((first_file, first_line)) = first_seen.get(&row.respondent_id) {
+            let key = (row.respondent_id.clone(), row.round);
+            if let Some((first_file, first_line)) = first_seen.get(&key) {
+                let round = row
+                    .round
+                    .map(|r| format!(" in round {r}"))
+                    .unwrap_or_default();
                 file_problems.push(Problem {
                     file: name.clone(),
                     line: row.line,
@@ -153,14 +159,14 @@ fn merge(survey: &Survey, names: &[String], read: Vec<FileRows>) -> Result<Inges
                     value: Some(row.respondent_id.clone()),
                     effect: Effect::RowRejected,
                     reason: format!(
-                        "respondent `{}` already answered at {}:{first_line}; the first response is kept",
+                        "respondent `{}` already answered{round} at {}:{first_line}; the first response is kept",
                         row.respondent_id, names[*first_file]
                     ),
                 });
                 rejected += 1;
                 continue;
             }
-            first_seen.insert(row.respondent_id.clone(), (index, row.line));
+            first_seen.insert(key, (index, row.line));
             accepted += 1;
             rows.push(row);
         }

@@ -24,10 +24,14 @@ pub struct Row {
     pub submitted_at: Option<i64>,
     /// The respondent's weight, for weighted surveys.
     pub weight: Option<f64>,
+    /// The Delphi round answered, for surveys asked in rounds.
+    pub round: Option<u32>,
     /// Per question, in survey order: its answer, or for a matrix one answer per row.
     pub answers: Vec<Vec<Answer>>,
     /// Per question: the text given with its "other" choice.
     pub others: Vec<Option<String>>,
+    /// Per question: each of its coders' coding, in the order of `Question::coders`.
+    pub coded: Vec<Vec<Answer>>,
 }
 
 impl Row {
@@ -485,19 +489,26 @@ fn read_record(
         respondent_id: String::new(),
         submitted_at: None,
         weight: None,
+        round: None,
         answers: survey
             .questions
             .iter()
             .map(|q| vec![Answer::Missing; q.rows().len().max(1)])
             .collect(),
         others: vec![None; survey.questions.len()],
+        coded: survey
+            .questions
+            .iter()
+            .map(|q| vec![Answer::Missing; q.coders.len()])
+            .collect(),
     };
     // Where each question's cells are, for problems found after reading them, and which
     // answers were refused (so that a refused required answer is not reported twice).
     let mut cells_of: Vec<Vec<(usize, String)>> = vec![Vec::new(); survey.questions.len()];
     let mut refused: Vec<(usize, usize)> = Vec::new();
     // Refused cells a lenient reading may drop instead of the row: (question and slot, or
-    // `None` for the submission time; index of its problem).
+    // `None` for a cell no row needs: the submission time, a coder's coding; index of its
+    // problem).
     let mut forgivable: Vec<(Option<(usize, usize)>, usize)> = Vec::new();
     let mut problems: Vec<Found> = Vec::new();
     for (i, (text, column)) in record.iter().zip(mapping).enumerate() {
@@ -535,6 +546,28 @@ fn read_record(
                     "the weight `{}` is not a positive number",
                     cell.trim()
                 )),
+            },
+            CanonicalColumn::Round => {
+                let rounds = survey.panel.rounds.unwrap_or(1);
+                match cell.trim().parse::<u32>() {
+                    Ok(r) if (1..=rounds).contains(&r) => row.round = Some(r),
+                    _ => refuse(format!(
+                        "the round `{}` is not a whole number from 1 to {rounds}",
+                        cell.trim()
+                    )),
+                }
+            }
+            CanonicalColumn::Coded(q, c) => match cell::parse(&survey.questions[*q], cell) {
+                Ok(answer) => {
+                    if answer != Answer::Missing {
+                        cells_of[*q].push((i, text.to_string()));
+                    }
+                    row.coded[*q][*c] = answer;
+                }
+                Err(reason) => {
+                    refuse(reason);
+                    forgivable.push((None, problems.len() - 1));
+                }
             },
             CanonicalColumn::Other(q) => {
                 let other = cell.trim();
@@ -640,6 +673,7 @@ fn apply_show_if(
                 ));
             }
             row.answers[q].iter_mut().for_each(|a| *a = Answer::Missing);
+            row.coded[q].iter_mut().for_each(|a| *a = Answer::Missing);
             row.others[q] = None;
             continue;
         }

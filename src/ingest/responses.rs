@@ -12,6 +12,8 @@
 //! | text | `q` | `String` |
 //! | "other" text | `q:other` | `String` (`:` keeps it apart from a choice coded `other`) |
 //! | weight | the survey's weights column | `Float64` |
+//! | Delphi round | `round` | `UInt32` |
+//! | a coder's coding | `q@coder` (single) or `q@coder.code` (multiple) | as the question's |
 //!
 //! An unanswered question (or one not shown to the respondent) is null in every column.
 
@@ -36,6 +38,14 @@ pub mod column {
     pub const RESPONDENT_ID: &str = "respondent_id";
     /// Datetime in milliseconds, UTC.
     pub const SUBMITTED_AT: &str = "submitted_at";
+    /// The Delphi round (`UInt32`), for surveys asked in rounds.
+    pub const ROUND: &str = "round";
+
+    /// One coder's coding of a question: `question@coder` (then `.code` per choice for a
+    /// multiple-choice question, as for the question's own columns).
+    pub fn coded(question: &str, coder: &str) -> String {
+        crate::survey::coded_column(question, coder)
+    }
 
     /// The column of one choice of a multiple-choice or ranking question, or of one row
     /// of a matrix.
@@ -65,6 +75,76 @@ fn number_of(answer: &Answer) -> Option<f64> {
     }
 }
 
+/// The column(s) of one answer that is not a matrix: `name`, or `name.code` per choice.
+fn answer_columns<'r>(
+    columns: &mut Vec<Column>,
+    name: &str,
+    question: &Question,
+    rows: &'r [Row],
+    answer: impl Fn(&'r Row) -> &'r Answer,
+) {
+    match &question.kind {
+        QuestionKind::Single { .. } | QuestionKind::Likert { .. } | QuestionKind::Matrix { .. } => {
+            let values: Vec<Option<u8>> = rows.iter().map(|r| choice_of(answer(r))).collect();
+            columns.push(Column::new(name.into(), values));
+        }
+        QuestionKind::Multiple { .. } => {
+            for (i, choice) in question.choices().iter().enumerate() {
+                let values: Vec<Option<bool>> = rows
+                    .iter()
+                    .map(|r| match answer(r) {
+                        Answer::Choices(picked) => Some(picked.contains(&(i as u8))),
+                        _ => None,
+                    })
+                    .collect();
+                columns.push(Column::new(
+                    column::choice(name, &choice.code).into(),
+                    values,
+                ));
+            }
+        }
+        QuestionKind::Ranking { .. } => {
+            for (i, choice) in question.choices().iter().enumerate() {
+                let values: Vec<Option<u8>> = rows
+                    .iter()
+                    .map(|r| match answer(r) {
+                        Answer::Ranked(order) => order
+                            .iter()
+                            .position(|&c| c == i as u8)
+                            .map(|p| p as u8 + 1),
+                        _ => None,
+                    })
+                    .collect();
+                columns.push(Column::new(
+                    column::choice(name, &choice.code).into(),
+                    values,
+                ));
+            }
+        }
+        QuestionKind::Numeric { .. } | QuestionKind::Probability => {
+            let values: Vec<Option<f64>> = rows.iter().map(|r| number_of(answer(r))).collect();
+            columns.push(Column::new(name.into(), values));
+        }
+        QuestionKind::Year { .. } => {
+            let values: Vec<Option<i32>> = rows
+                .iter()
+                .map(|r| number_of(answer(r)).map(|y| y as i32))
+                .collect();
+            columns.push(Column::new(name.into(), values));
+        }
+        QuestionKind::Text { .. } => {
+            let values: Vec<Option<&str>> = rows
+                .iter()
+                .map(|r| match answer(r) {
+                    Answer::Text(t) => Some(t.as_str()),
+                    _ => None,
+                })
+                .collect();
+            columns.push(Column::new(name.into(), values));
+        }
+    }
+}
+
 impl Responses {
     /// Builds the table from validated rows, in the order given.
     pub fn from_rows(survey: &Survey, rows: &[Row]) -> Result<Responses> {
@@ -81,79 +161,34 @@ impl Responses {
             let values: Vec<Option<f64>> = rows.iter().map(|r| r.weight).collect();
             columns.push(Column::new(weights.as_str().into(), values));
         }
+        if survey.panel.rounds.is_some() {
+            let values: Vec<Option<u32>> = rows.iter().map(|r| r.round).collect();
+            columns.push(Column::new(column::ROUND.into(), values));
+        }
         for (q, question) in survey.questions.iter().enumerate() {
             let id = question.id.as_str();
-            match &question.kind {
-                QuestionKind::Single { .. } | QuestionKind::Likert { .. } => {
-                    let values: Vec<Option<u8>> =
-                        rows.iter().map(|r| choice_of(&r.answers[q][0])).collect();
-                    columns.push(Column::new(id.into(), values));
-                }
-                QuestionKind::Matrix {
-                    rows: matrix_rows, ..
-                } => {
-                    for (slot, row) in matrix_rows.iter().enumerate() {
-                        let values: Vec<Option<u8>> = rows
-                            .iter()
-                            .map(|r| choice_of(&r.answers[q][slot]))
-                            .collect();
-                        columns.push(Column::new(column::choice(id, &row.code).into(), values));
-                    }
-                }
-                QuestionKind::Multiple { .. } => {
-                    for (i, choice) in question.choices().iter().enumerate() {
-                        let values: Vec<Option<bool>> = rows
-                            .iter()
-                            .map(|r| match &r.answers[q][0] {
-                                Answer::Choices(picked) => Some(picked.contains(&(i as u8))),
-                                _ => None,
-                            })
-                            .collect();
-                        columns.push(Column::new(column::choice(id, &choice.code).into(), values));
-                    }
-                }
-                QuestionKind::Ranking { .. } => {
-                    for (i, choice) in question.choices().iter().enumerate() {
-                        let values: Vec<Option<u8>> = rows
-                            .iter()
-                            .map(|r| match &r.answers[q][0] {
-                                Answer::Ranked(order) => order
-                                    .iter()
-                                    .position(|&c| c == i as u8)
-                                    .map(|p| p as u8 + 1),
-                                _ => None,
-                            })
-                            .collect();
-                        columns.push(Column::new(column::choice(id, &choice.code).into(), values));
-                    }
-                }
-                QuestionKind::Numeric { .. } | QuestionKind::Probability => {
-                    let values: Vec<Option<f64>> =
-                        rows.iter().map(|r| number_of(&r.answers[q][0])).collect();
-                    columns.push(Column::new(id.into(), values));
-                }
-                QuestionKind::Year { .. } => {
-                    let values: Vec<Option<i32>> = rows
+            if let QuestionKind::Matrix {
+                rows: matrix_rows, ..
+            } = &question.kind
+            {
+                for (slot, row) in matrix_rows.iter().enumerate() {
+                    let values: Vec<Option<u8>> = rows
                         .iter()
-                        .map(|r| number_of(&r.answers[q][0]).map(|y| y as i32))
+                        .map(|r| choice_of(&r.answers[q][slot]))
                         .collect();
-                    columns.push(Column::new(id.into(), values));
+                    columns.push(Column::new(column::choice(id, &row.code).into(), values));
                 }
-                QuestionKind::Text { .. } => {
-                    let values: Vec<Option<&str>> = rows
-                        .iter()
-                        .map(|r| match &r.answers[q][0] {
-                            Answer::Text(t) => Some(t.as_str()),
-                            _ => None,
-                        })
-                        .collect();
-                    columns.push(Column::new(id.into(), values));
-                }
+            } else {
+                answer_columns(&mut columns, id, question, rows, |r| &r.answers[q][0]);
             }
             if question.has_other() {
                 let values: Vec<Option<&str>> =
                     rows.iter().map(|r| r.others[q].as_deref()).collect();
                 columns.push(Column::new(column::other(id).into(), values));
+            }
+            for (c, coder) in question.coders.iter().enumerate() {
+                let name = column::coded(id, coder);
+                answer_columns(&mut columns, &name, question, rows, |r| &r.coded[q][c]);
             }
         }
         Ok(Responses {
@@ -261,6 +296,21 @@ impl Responses {
                     .collect()
             }
             CanonicalColumn::Weight => numbers(survey.weights.as_deref().unwrap_or_default())?,
+            CanonicalColumn::Round => {
+                let rounds = self.frame.column(column::ROUND)?.u32()?.clone();
+                rounds
+                    .iter()
+                    .map(|r| r.map(|r| r.to_string()).unwrap_or_default())
+                    .collect()
+            }
+            CanonicalColumn::Coded(q, c) => {
+                let question = &survey.questions[q];
+                let name = column::coded(&question.id, &question.coders[c]);
+                match &question.kind {
+                    QuestionKind::Multiple { .. } => self.code_lists(&name, question)?,
+                    _ => codes(&name, question)?,
+                }
+            }
             CanonicalColumn::Other(q) => strings(&column::other(&survey.questions[q].id))?,
             CanonicalColumn::Row(q, r) => {
                 let question = &survey.questions[q];
@@ -280,7 +330,7 @@ impl Responses {
                     | QuestionKind::Year { .. } => numbers(&question.id)?,
                     QuestionKind::Text { .. } => strings(&question.id)?,
                     QuestionKind::Multiple { .. } | QuestionKind::Ranking { .. } => {
-                        self.code_lists(question)?
+                        self.code_lists(&question.id, question)?
                     }
                     QuestionKind::Matrix { .. } => {
                         unreachable!("matrix answers are in row columns")
@@ -290,8 +340,9 @@ impl Responses {
         })
     }
 
-    /// Multiple-choice ticks, or ranked codes in rank order, joined with `;`.
-    fn code_lists(&self, question: &Question) -> Result<Vec<String>> {
+    /// Multiple-choice ticks, or ranked codes in rank order, joined with `;`, from the
+    /// columns `name.code`.
+    fn code_lists(&self, name: &str, question: &Question) -> Result<Vec<String>> {
         let codes: Vec<&str> = question.choices().iter().map(|c| c.code.as_str()).collect();
         let ranked = matches!(question.kind, QuestionKind::Ranking { .. });
         let columns: Vec<Column> = codes
@@ -299,7 +350,7 @@ impl Responses {
             .map(|code| {
                 Ok(self
                     .frame
-                    .column(&column::choice(&question.id, code))?
+                    .column(&column::choice(name, code))?
                     .cast(&DataType::UInt8)?)
             })
             .collect::<Result<_>>()?;

@@ -353,6 +353,124 @@ fn canonical_csv_round_trips_including_formula_like_text() {
     assert_eq!(second.responses.to_canonical_csv(&s).unwrap(), written);
 }
 
+/// The small survey asked in two Delphi rounds, its themes coded by two coders.
+fn delphi_survey() -> crate::survey::Survey {
+    let source = crate::testing::SURVEY
+        .replace("invited = 10", "invited = 10\nrounds = 2")
+        .replace(
+            "codebook = \"themes\"",
+            "codebook = \"themes\"\ncoders = [\"ana\", \"ben\"]",
+        );
+    crate::testing::survey_from(&source)
+}
+
+#[test]
+fn rounds_allow_one_response_per_respondent_and_round() {
+    let s = delphi_survey();
+    let ingested = ingest_csv(
+        &s,
+        "respondent_id,round,stance\n\
+         a,1,no\n\
+         a,2,yes\n\
+         a,2,maybe\n\
+         b,3,no\n\
+         c,,no\n",
+    );
+    assert_adds_up(&ingested);
+    assert_eq!(ingested.totals(), counts(5, 2, 3));
+    let found = problems(&ingested);
+    assert_eq!(
+        found,
+        vec![
+            (
+                4,
+                None,
+                Effect::RowRejected,
+                "respondent `a` already answered in round 2 at t.csv:3; the first response is kept"
+                    .to_string()
+            ),
+            (
+                5,
+                Some(2),
+                Effect::RowRejected,
+                "the round `3` is not a whole number from 1 to 2".to_string()
+            ),
+            (
+                6,
+                Some(2),
+                Effect::RowRejected,
+                "the round `` is not a whole number from 1 to 2".to_string()
+            ),
+        ]
+    );
+    let frame = ingested.responses.frame();
+    let rounds: Vec<Option<u32>> = frame
+        .column(column::ROUND)
+        .unwrap()
+        .u32()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(rounds, vec![Some(1), Some(2)]);
+    let stances: Vec<Option<u8>> = frame
+        .column("stance")
+        .unwrap()
+        .u8()
+        .unwrap()
+        .iter()
+        .collect();
+    assert_eq!(stances, vec![Some(0), Some(2)]);
+}
+
+#[test]
+fn a_file_without_the_round_column_of_a_delphi_survey_is_refused() {
+    let ingested = ingest_csv(&delphi_survey(), "respondent_id,stance\na,no\n");
+    assert_eq!(ingested.totals(), counts(1, 0, 1));
+    assert!(
+        problems(&ingested)
+            .iter()
+            .any(|p| p.3 == "the header has no `round` column, which every row needs"),
+        "{:?}",
+        problems(&ingested)
+    );
+}
+
+#[test]
+fn coders_codings_become_their_own_columns_and_round_trip() {
+    let s = delphi_survey();
+    let csv = "respondent_id,submitted_at,round,stance,themes,themes@ana,themes@ben,note\n\
+               a,,1,yes,gain,gain,cost;gain,\n\
+               b,,1,no,,,,\n";
+    let ingested = ingest_csv(&s, csv);
+    assert_eq!(problems(&ingested), vec![]);
+    let frame = ingested.responses.frame();
+    let ticks = |name: &str| -> Vec<Option<bool>> {
+        frame.column(name).unwrap().bool().unwrap().iter().collect()
+    };
+    assert_eq!(ticks("themes@ana.gain"), vec![Some(true), None]);
+    assert_eq!(ticks("themes@ana.cost"), vec![Some(false), None]);
+    assert_eq!(ticks("themes@ben.cost"), vec![Some(true), None]);
+    let written = ingested.responses.to_canonical_csv(&s).unwrap();
+    assert_eq!(String::from_utf8(written).unwrap(), csv);
+}
+
+#[test]
+fn a_coders_unknown_code_costs_only_that_cell() {
+    let ingested = ingest_csv(
+        &delphi_survey(),
+        "respondent_id,round,stance,themes@ana\na,1,yes,gian\n",
+    );
+    assert_eq!(ingested.totals(), counts(1, 1, 0));
+    let found = problems(&ingested);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!((found[0].1, found[0].2), (Some(4), Effect::CellDropped));
+    assert!(
+        found[0].3.starts_with("`gian` is not a code of `themes`"),
+        "{}",
+        found[0].3
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 

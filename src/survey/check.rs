@@ -36,10 +36,13 @@ pub const KINDS: [&str; 9] = [
 pub const MAX_CHOICES: usize = 255;
 
 /// Column names the canonical response file uses for itself.
-pub const RESERVED_COLUMNS: [&str; 2] = ["respondent_id", "submitted_at"];
+pub const RESERVED_COLUMNS: [&str; 3] = ["respondent_id", "submitted_at", "round"];
+
+/// The most Delphi rounds a survey may declare (a round is stored in one byte's range).
+pub const MAX_ROUNDS: u32 = 255;
 
 /// Which kinds each kind-specific key applies to.
-pub(super) const KEYS_BY_KIND: [(&str, &[&str]); 13] = [
+pub(super) const KEYS_BY_KIND: [(&str, &[&str]); 14] = [
     ("choices", &["single", "multiple", "ranking"]),
     ("codebook", &["single", "multiple", "ranking"]),
     ("other", &["single", "multiple"]),
@@ -53,6 +56,7 @@ pub(super) const KEYS_BY_KIND: [(&str, &[&str]); 13] = [
     ("integer", &["numeric"]),
     ("top", &["ranking"]),
     ("max_length", &["text"]),
+    ("coders", &["single", "multiple"]),
 ];
 
 /// Checks a definition; returns the survey when it could be built, and every finding.
@@ -513,7 +517,54 @@ impl Checker<'_> {
             invited,
             roster,
             description: p.description.as_ref().map(|d| self.text(d, "description")),
+            rounds: p.rounds.as_ref().and_then(|n| self.rounds(n)),
         }
+    }
+
+    /// Delphi rounds: two or more (one round is every survey, and needs no `round` column).
+    fn rounds(&mut self, rounds: &S<i64>) -> Option<u32> {
+        match u32::try_from(*rounds.get_ref()) {
+            Ok(n) if (2..=MAX_ROUNDS).contains(&n) => Some(n),
+            _ => {
+                self.error(format!("`rounds` is {}", rounds.get_ref()), rounds.span())
+                    .label = Some(format!(
+                    "expected a whole number from 2 to {MAX_ROUNDS} (leave `rounds` out for a survey asked once)"
+                ));
+                None
+            }
+        }
+    }
+
+    /// The coders of a question: valid, distinct identifiers (each names a column `q@coder`).
+    fn coders(&mut self, q: &RawQuestion) -> Vec<String> {
+        let Some(coders) = &q.coders else {
+            return Vec::new();
+        };
+        let mut out: Vec<String> = Vec::new();
+        for coder in coders.get_ref() {
+            if !self.identifier(coder, "coder id") {
+                continue;
+            }
+            if out.contains(coder.get_ref()) {
+                self.error(
+                    format!("coder `{}` is listed twice", coder.get_ref()),
+                    coder.span(),
+                )
+                .label = Some("each coder codes the answers once".into());
+                continue;
+            }
+            out.push(coder.get_ref().clone());
+        }
+        if out.len() == 1 {
+            self.warning(
+                format!(
+                    "question `{}` names one coder: agreement needs two or more",
+                    q.id.get_ref()
+                ),
+                Some(coders.span()),
+            );
+        }
+        out
     }
 
     /// Reads a roster: a CSV file with a `respondent_id` column, one invitee per row.
@@ -914,6 +965,7 @@ impl Checker<'_> {
         }
         self.keys_for_kind(q, kind_name);
         let kind = self.kind(q, kind_name, scales, codebook)?;
+        let coders = self.coders(q);
         id_ok.then(|| Question {
             id: q.id.get_ref().clone(),
             text,
@@ -921,6 +973,7 @@ impl Checker<'_> {
             required: q.required.as_ref().is_some_and(|r| *r.get_ref()),
             show_if: None,
             kind,
+            coders,
         })
     }
 
@@ -1127,7 +1180,7 @@ impl Checker<'_> {
 
     /// Refuses keys that mean nothing for the question's kind, naming the kind.
     fn keys_for_kind(&mut self, q: &RawQuestion, kind: &str) {
-        let spans: [Option<Range<usize>>; 13] = [
+        let spans: [Option<Range<usize>>; 14] = [
             q.choices.as_ref().map(Spanned::span),
             q.codebook.as_ref().map(Spanned::span),
             q.other.as_ref().map(Spanned::span),
@@ -1141,6 +1194,7 @@ impl Checker<'_> {
             q.integer.as_ref().map(Spanned::span),
             q.top.as_ref().map(Spanned::span),
             q.max_length.as_ref().map(Spanned::span),
+            q.coders.as_ref().map(Spanned::span),
         ];
         for ((key, kinds), span) in KEYS_BY_KIND.iter().zip(spans) {
             if let (Some(span), false) = (span, kinds.contains(&kind)) {

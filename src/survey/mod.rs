@@ -23,10 +23,10 @@ use serde::Serialize;
 use crate::diagnostic::Report;
 use crate::error::{Error, Result};
 
-pub use check::{KINDS, RESERVED_COLUMNS, is_survey_id};
+pub use check::{KINDS, MAX_ROUNDS, RESERVED_COLUMNS, is_survey_id};
 pub(crate) use conditions::comparison;
 pub use ingest_rules::{DecimalMark, IngestRules, ProbabilityScale};
-pub use layout::{CanonicalColumn, Columns};
+pub use layout::{CanonicalColumn, Columns, coded as coded_column};
 pub use show_if::{Cond, Given, Target};
 pub use suggest::did_you_mean;
 pub use text::Text;
@@ -71,6 +71,9 @@ pub struct Panel {
     /// The invitees' respondent ids, when the survey names a roster file.
     pub roster: Option<Roster>,
     pub description: Option<Text>,
+    /// Delphi rounds: `Some(n)` (n >= 2) when the panel is asked `n` times; every
+    /// response then says which round it answers (the `round` column).
+    pub rounds: Option<u32>,
 }
 
 /// A list of invitee ids, read from a CSV file with a `respondent_id` column.
@@ -108,6 +111,10 @@ pub struct Question {
     /// When the question is shown; `None`: always.
     pub show_if: Option<Condition>,
     pub kind: QuestionKind,
+    /// Coders who each coded the answers independently (single and multiple questions):
+    /// their codings are the columns `q@coder`, beside the reconciled coding in `q`, so
+    /// that analysis can measure how far they agree.
+    pub coders: Vec<String>,
 }
 
 /// A resolved `show_if` with the text it was written as.

@@ -53,6 +53,7 @@ pub struct RawPanel {
     pub invited: Option<S<i64>>,
     pub roster: Option<S<String>>,
     pub description: Option<S<RawText>>,
+    pub rounds: Option<S<i64>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -141,4 +142,5 @@ pub struct RawQuestion {
     pub integer: Option<S<bool>>,
     pub top: Option<S<i64>>,
     pub max_length: Option<S<i64>>,
+    pub coders: Option<S<Vec<S<String>>>>,
 }

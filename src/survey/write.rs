@@ -96,7 +96,11 @@ fn top_level(out: &mut String, survey: &Survey) {
 
 fn panel(out: &mut String, survey: &Survey) {
     let panel = &survey.panel;
-    if panel.invited.is_none() && panel.roster.is_none() && panel.description.is_none() {
+    if panel.invited.is_none()
+        && panel.roster.is_none()
+        && panel.description.is_none()
+        && panel.rounds.is_none()
+    {
         return;
     }
     out.push_str("\n[panel]\n");
@@ -112,6 +116,9 @@ fn panel(out: &mut String, survey: &Survey) {
     }
     if let Some(description) = &panel.description {
         key_text(out, "description", description, &survey.language);
+    }
+    if let Some(rounds) = panel.rounds {
+        let _ = writeln!(out, "rounds = {rounds}");
     }
 }
 
@@ -280,6 +287,10 @@ fn question(out: &mut String, q: &Question, lang: &str) {
         }
         QuestionKind::Text { max_length } => optional_number(out, "max_length", *max_length),
     }
+    if !q.coders.is_empty() {
+        let coders: Vec<String> = q.coders.iter().map(|c| string(c)).collect();
+        let _ = writeln!(out, "coders = [{}]", coders.join(", "));
+    }
 }
 
 fn write_options(out: &mut String, options: &Options, lang: &str) {
@@ -436,6 +447,25 @@ mod tests {
         assert_eq!(original.ingest.aliases["stance"]["Go for it"], "yes");
         let written = round_trip(&original);
         assert!(written.contains("[ingest.aliases.stance]"), "{written}");
+    }
+
+    #[test]
+    fn rounds_and_coders_survive() {
+        let source = testing::SURVEY
+            .replace("invited = 10", "invited = 10\nrounds = 3")
+            .replace(
+                "codebook = \"themes\"",
+                "codebook = \"themes\"\ncoders = [\"ana\", \"ben\"]",
+            );
+        let original = testing::survey_from(&source);
+        assert_eq!(original.panel.rounds, Some(3));
+        assert_eq!(original.questions[1].coders, ["ana", "ben"]);
+        let written = round_trip(&original);
+        assert!(written.contains("rounds = 3\n"), "{written}");
+        assert!(
+            written.contains("coders = [\"ana\", \"ben\"]\n"),
+            "{written}"
+        );
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct CellWriter<'a> {
     columns: &'a Columns,
     /// The panel roster's ids, used in order when the survey has one.
     roster: Option<&'a [String]>,
+    /// Rounds each respondent answers (1 for a survey asked once).
+    rounds: u64,
     cell: Vec<u8>,
 }
 
@@ -30,6 +32,7 @@ impl<'a> CellWriter<'a> {
             survey,
             columns,
             roster: survey.panel.roster.as_ref().map(|r| r.ids.as_slice()),
+            rounds: u64::from(survey.panel.rounds.unwrap_or(1)),
             cell: Vec::with_capacity(256),
         }
     }
@@ -62,10 +65,17 @@ impl<'a> CellWriter<'a> {
         let answers = &r.answers;
         let cell = &mut self.cell;
         match column {
-            CanonicalColumn::RespondentId => match self.roster {
-                Some(ids) => cell.extend_from_slice(ids[index as usize].as_bytes()),
-                None => write!(cell, "synth-{:07}", index + 1)?,
-            },
+            // In a survey asked in rounds, each respondent answers every round in turn.
+            CanonicalColumn::RespondentId => {
+                let respondent = index / self.rounds;
+                match self.roster {
+                    Some(ids) => cell.extend_from_slice(ids[respondent as usize].as_bytes()),
+                    None => write!(cell, "synth-{:07}", respondent + 1)?,
+                }
+            }
+            CanonicalColumn::Round => write!(cell, "{}", index % self.rounds + 1)?,
+            // The made-up coders agree with the reconciled coding.
+            CanonicalColumn::Coded(q, _) => return self.fill(CanonicalColumn::Answer(q), index, r),
             CanonicalColumn::SubmittedAt => {
                 let (year, month, day) = WINDOW_START;
                 let (days, rest) = (r.submitted / 86_400, r.submitted % 86_400);

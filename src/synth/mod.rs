@@ -57,13 +57,14 @@ impl<'a> Synth<'a> {
     /// no answer can satisfy.
     pub fn new(survey: &'a Survey, rows: u64, seed: u64) -> Result<Synth<'a>> {
         if let Some(roster) = &survey.panel.roster {
-            if rows > roster.ids.len() as u64 {
+            // A respondent answers once per round.
+            let most = roster.ids.len() as u64 * u64::from(survey.panel.rounds.unwrap_or(1));
+            if rows > most {
                 return Err(Error::Usage(format!(
-                    "survey `{}` has a roster of {} respondents ({}), and ingest accepts only them; ask for at most {} rows",
+                    "survey `{}` has a roster of {} respondents ({}), and ingest accepts only them; ask for at most {most} rows",
                     survey.id,
                     roster.ids.len(),
                     roster.path,
-                    roster.ids.len()
                 )));
             }
         }

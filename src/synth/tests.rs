@@ -372,6 +372,40 @@ fn a_roster_gives_the_ids_and_bounds_the_rows() {
 }
 
 #[test]
+fn a_delphi_survey_gets_every_respondent_in_every_round() {
+    let source = testing::SURVEY
+        .replace("invited = 10", "invited = 10\nrounds = 2")
+        .replace(
+            "codebook = \"themes\"",
+            "codebook = \"themes\"\ncoders = [\"ana\"]",
+        );
+    let survey = testing::survey_from(&source);
+    let csv = synth(&survey, 6, 9);
+    let (header, rows) = table(&csv);
+    assert_eq!(&header[..3], ["respondent_id", "submitted_at", "round"]);
+    let id_round: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str()))
+        .collect();
+    assert_eq!(
+        id_round,
+        [
+            ("synth-0000001", "1"),
+            ("synth-0000001", "2"),
+            ("synth-0000002", "1"),
+            ("synth-0000002", "2"),
+            ("synth-0000003", "1"),
+            ("synth-0000003", "2"),
+        ]
+    );
+    // The made-up coder agrees with the reconciled coding.
+    let themes = header.iter().position(|h| h == "themes").unwrap();
+    let coded = header.iter().position(|h| h == "themes@ana").unwrap();
+    assert!(rows.iter().all(|r| r[themes] == r[coded]));
+    assert_ingests_whole(&survey, &csv, 6);
+}
+
+#[test]
 fn negative_numbers_are_protected_and_read_back() {
     let source =
         testing::EVERY_KIND.replace("min = 0\nmax = 80\ninteger = true", "min = -40\nmax = -2");

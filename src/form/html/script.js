@@ -190,6 +190,10 @@
       case 'respondent':
         return textField(el).value.trim() === ''
           ? { message: 'Enter the respondent id from your invitation.', focus: textField(el) } : null;
+      case 'round': {
+        var select = el.querySelector('select');
+        return select.value === '' ? { message: 'Choose the round you are answering.', focus: select } : null;
+      }
       case 'single':
       case 'likert':
         n = checkedIndices(choices(el)).length;
@@ -411,6 +415,7 @@
   function columnValue(name) {
     if (name === 'submitted_at') { return new Date().toISOString(); }
     if (name === 'respondent_id') { return textField(byId[name]).value.trim(); }
+    if (name === 'round') { return byId[name].querySelector('select').value; }
     if (byId[name]) { return answerText(byId[name]); }
     var dot = name.indexOf('.');
     var el = dot > 0 ? byId[name.slice(0, dot)] : null;

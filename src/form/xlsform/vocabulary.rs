@@ -65,6 +65,7 @@ pub mod key {
     pub const INVITED: &str = "panel.invited";
     pub const ROSTER: &str = "panel.roster";
     pub const DESCRIPTION: &str = "panel.description";
+    pub const ROUNDS: &str = "panel.rounds";
     pub const MIN_GROUP_SIZE: &str = "anonymity.min_group_size";
     pub const NEUTRAL: &str = "neutral";
     pub const NONSUBSTANTIVE: &str = "nonsubstantive";

@@ -353,7 +353,18 @@ pub fn plan(
         feeds[*i] = match columns.columns[*i].1 {
             CanonicalColumn::RespondentId | CanonicalColumn::Other(_) => Feed::Copy(j),
             CanonicalColumn::SubmittedAt => Feed::Timestamp(j),
-            CanonicalColumn::Weight => Feed::Number(j),
+            CanonicalColumn::Weight | CanonicalColumn::Round => Feed::Number(j),
+            CanonicalColumn::Coded(q, _) => match survey.questions[q].kind {
+                QuestionKind::Multiple { .. } => Feed::Joined {
+                    column: j,
+                    question: q,
+                    separator: separator(tool),
+                },
+                _ => Feed::Code {
+                    column: j,
+                    question: q,
+                },
+            },
             CanonicalColumn::Row(q, _) => Feed::Code {
                 column: j,
                 question: q,
