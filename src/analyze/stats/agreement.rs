@@ -143,7 +143,8 @@ mod tests {
 
     #[test]
     fn reference_values_of_issue_6() {
-        // Issue 6 (agrmt 1.42: consensus(V) = 0.7256876, Leik(V) = 0.2866667).
+        // Issue 6, and the documented examples of R package agrmt: consensus(V) = 0.7256876,
+        // Leik(V) = 0.2866667.
         assert!(near(tastle_wierman(&EXAMPLE), 0.725_687_6, 1e-6));
         assert!(near(leik(&EXAMPLE), 0.286_666_7, 1e-6));
     }
