@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use encoding_rs::Encoding;
 
+use crate::analyze::Options as AnalysisOptions;
 use crate::form::Format;
 use crate::ingest::ReadOptions;
 use crate::ingest::source::{self, Overrides, Tool};
@@ -137,6 +138,8 @@ pub enum Command {
         read: ReadArgs,
         #[command(flatten)]
         strictness: StrictnessArgs,
+        #[command(flatten)]
+        analysis: AnalysisArgs,
     },
     /// Show how a response file is read: the survey tool, format, encoding, delimiter,
     /// sheet and heading rows detected, each column with its headings, the number of
@@ -179,6 +182,8 @@ pub enum Command {
         out: Option<PathBuf>,
         #[command(flatten)]
         warnings: WarningsArg,
+        #[command(flatten)]
+        analysis: AnalysisArgs,
     },
     /// Make up responses to a survey: a canonical response file (the CSV `canvass ingest`
     /// reads) whose every row is valid, with answers that follow each respondent's
@@ -267,6 +272,50 @@ impl ReadArgs {
             encoding: self.encoding,
             sheet: self.sheet.clone(),
         }
+    }
+}
+
+/// How the analysis is run (report and run); every output records the options used.
+#[derive(Debug, Clone, Args)]
+pub struct AnalysisArgs {
+    /// Coverage of every interval (Wilson, Newcombe, bootstrap), between 0 and 1.
+    #[arg(long, value_name = "LEVEL", default_value_t = 0.95, value_parser = parse_confidence)]
+    pub confidence: f64,
+    /// Bootstrap resamples for medians and pooled probabilities (0: no bootstrap intervals).
+    #[arg(long, value_name = "R", default_value_t = 2000)]
+    pub resamples: usize,
+    /// Seed of the bootstrap: the same seed gives the same intervals.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Keep "don't know" and "prefer not to say" answers in shares, medians and agreement
+    /// measures (by default they are counted, shown, and left out of those).
+    #[arg(long)]
+    pub include_nonsubstantive: bool,
+}
+
+impl AnalysisArgs {
+    pub fn options(&self) -> AnalysisOptions {
+        AnalysisOptions {
+            confidence: self.confidence,
+            resamples: self.resamples,
+            seed: self.seed,
+            include_nonsubstantive: self.include_nonsubstantive,
+        }
+    }
+}
+
+fn parse_confidence(text: &str) -> Result<f64, String> {
+    let value: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number; give a level such as 0.95"))?;
+    let options = AnalysisOptions {
+        confidence: value,
+        ..AnalysisOptions::default()
+    };
+    match options.problem() {
+        Some(problem) => Err(problem),
+        None => Ok(value),
     }
 }
 

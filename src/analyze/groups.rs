@@ -1,14 +1,20 @@
-//! How respondents are grouped, and the anonymity rule.
+//! How respondents are grouped, and the anonymity rule. [`decide`] is the one place that
+//! decides which groups any output may show: every count, share, interval, measure,
+//! quote, coded-text table and round reads its decision, so the rule is applied the same
+//! way everywhere.
 //!
-//! Groups are runs of consecutive position levels. A run with fewer respondents than the
+//! Position groups are runs of consecutive position levels. A run with fewer respondents than the
 //! threshold is merged with its smaller neighbour along the scale until every run is large
 //! enough. Sides are merged first, then levels within each (merged) side, so every level
 //! group lies inside one side group: subtracting one published group from another can
 //! never isolate fewer respondents than the threshold.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::survey::Scale;
+use super::aggregates::{MergedGroup, Withheld};
+use super::cells::CellKey;
+use crate::survey::{Question, QuestionKind, Scale, Survey};
 
 /// A group of respondents: those whose position is in `levels`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +142,452 @@ fn merge_runs(runs: Vec<Range<usize>>, level_n: &[u64], min: u64) -> Vec<Range<u
         runs.remove(b);
     }
     runs
+}
+
+/// Grouping ids, as they appear in `aggregates.json`.
+pub const OVERALL: &str = "overall";
+pub const POSITION: &str = "position";
+pub const SIDE: &str = "side";
+/// Key of the one group of the overall grouping.
+pub const ALL: &str = "all";
+/// How an unanswered segment question is written in a group key (no code contains `(`).
+pub const UNANSWERED: &str = "(unanswered)";
+
+/// Id of the grouping by segment question `id`.
+pub fn segment_id(id: &str) -> String {
+    format!("segment:{id}")
+}
+
+/// Id of the grouping that crosses `by` (`position` or `side`) with segment `id`.
+pub fn cross_id(by: &str, id: &str) -> String {
+    format!("{by}:{id}")
+}
+
+/// Who belongs to a planned group, in terms of cell keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Members {
+    /// Everyone whose position level is in the range.
+    Position(Range<usize>),
+    /// Everyone whose answer to segment `segment` (an index into `survey.segments`) is
+    /// one of `slots` (`None`: not answered).
+    Segment {
+        segment: usize,
+        slots: Vec<Option<usize>>,
+    },
+    /// Both at once.
+    Cross {
+        position: Range<usize>,
+        segment: usize,
+        slots: Vec<Option<usize>>,
+    },
+}
+
+impl Members {
+    pub fn contains(&self, key: &CellKey) -> bool {
+        match self {
+            Members::Position(levels) => levels.contains(&key.position),
+            Members::Segment { segment, slots } => slots.contains(&key.segments[*segment]),
+            Members::Cross {
+                position,
+                segment,
+                slots,
+            } => position.contains(&key.position) && slots.contains(&key.segments[*segment]),
+        }
+    }
+}
+
+/// A group any output may show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedGroup {
+    pub key: String,
+    pub label: String,
+    /// Position level codes of the group, lowest first (empty for a segment group).
+    pub levels: Vec<String>,
+    pub n: u64,
+    pub merged: bool,
+    pub members: Members,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedGrouping {
+    pub id: String,
+    pub label: String,
+    pub groups: Vec<PlannedGroup>,
+}
+
+/// Which groups may be shown, decided once from the number of respondents per cell.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// `overall`, then `position`, `side`, each segment and each allowed cross.
+    pub groupings: Vec<PlannedGrouping>,
+    /// The position groups (also the first non-overall grouping), for quotes.
+    pub position: Vec<LevelGroup>,
+    pub merged: Vec<MergedGroup>,
+    pub withheld: Vec<Withheld>,
+    /// Fewer than the threshold in all: nothing but the overall count may be shown.
+    pub all_suppressed: bool,
+}
+
+/// Decides the groups of every grouping from `sizes` (respondents per cell), so that no
+/// group any output shows has fewer than `survey.anonymity.min_group_size` respondents,
+/// and no group can be recovered by subtracting shown groups from each other:
+///
+/// - position levels and sides are merged along the scale ([`partition`]);
+/// - a segment's levels below the threshold, its non-substantive levels and those who
+///   did not answer it are pooled into one "other" group; an ordinal segment merges
+///   adjacent levels first. A pool still below the threshold joins the smallest group;
+/// - a cross of position groups with a segment's groups is shown only if every
+///   non-empty cell reaches the threshold; failing that, sides × segment is tried;
+///   failing that too, the cross is withheld.
+pub fn decide(survey: &Survey, sizes: &BTreeMap<CellKey, u64>) -> Decision {
+    let min = u64::from(survey.anonymity.min_group_size);
+    let scale = survey.position_scale();
+    let total: u64 = sizes.values().sum();
+    let mut level_n = vec![0u64; scale.levels.len()];
+    for (key, n) in sizes {
+        level_n[key.position] += n;
+    }
+    let all_suppressed = total < min.max(1);
+    let overall = PlannedGrouping {
+        id: OVERALL.into(),
+        label: "Overall".into(),
+        groups: vec![PlannedGroup {
+            key: ALL.into(),
+            label: "All respondents".into(),
+            levels: scale.levels.iter().map(|l| l.code.clone()).collect(),
+            n: total,
+            merged: false,
+            members: Members::Position(0..scale.levels.len()),
+        }],
+    };
+    if all_suppressed {
+        return Decision {
+            groupings: vec![overall],
+            position: Vec::new(),
+            merged: Vec::new(),
+            withheld: Vec::new(),
+            all_suppressed,
+        };
+    }
+    let partitions = partition(scale, &level_n, min);
+    let mut merged = Vec::new();
+    let mut withheld = Vec::new();
+    let level_codes = |levels: &Range<usize>| {
+        scale.levels[levels.clone()]
+            .iter()
+            .map(|l| l.code.clone())
+            .collect()
+    };
+    let planned = |id: &str,
+                   label: String,
+                   groups: &[LevelGroup],
+                   merged: &mut Vec<MergedGroup>,
+                   withheld: &mut Vec<Withheld>| {
+        for g in groups.iter().filter(|g| !g.merged_from.is_empty()) {
+            merged.push(MergedGroup {
+                grouping: id.into(),
+                group: g.key.clone(),
+                members: g.merged_from.clone(),
+                labels: g.merged_labels.clone(),
+            });
+            let small: Vec<String> = g
+                .merged_from
+                .iter()
+                .filter(|m| {
+                    let n = match id {
+                        POSITION => scale
+                            .levels
+                            .iter()
+                            .position(|l| &l.code == *m)
+                            .map_or(0, |i| level_n[i]),
+                        _ => scale
+                            .sides
+                            .iter()
+                            .find(|s| &s.id == *m)
+                            .map_or(0, |s| level_n[s.levels.clone()].iter().sum()),
+                    };
+                    n > 0 && n < min
+                })
+                .cloned()
+                .collect();
+            if !small.is_empty() {
+                withheld.push(Withheld {
+                    grouping: id.into(),
+                    groups: small,
+                    reason: format!("fewer than {min} respondents: reported within `{}`", g.key),
+                });
+            }
+        }
+        PlannedGrouping {
+            id: id.into(),
+            label,
+            groups: groups
+                .iter()
+                .map(|g| PlannedGroup {
+                    key: g.key.clone(),
+                    label: g.label.clone(),
+                    levels: level_codes(&g.levels),
+                    n: g.n,
+                    merged: !g.merged_from.is_empty(),
+                    members: Members::Position(g.levels.clone()),
+                })
+                .collect(),
+        }
+    };
+    let mut groupings = vec![overall];
+    groupings.push(planned(
+        POSITION,
+        format!("By {}", survey.position_question().id),
+        &partitions.levels,
+        &mut merged,
+        &mut withheld,
+    ));
+    if !scale.sides.is_empty() {
+        groupings.push(planned(
+            SIDE,
+            "By side".into(),
+            &partitions.sides,
+            &mut merged,
+            &mut withheld,
+        ));
+    }
+
+    for (s, &q) in survey.segments.iter().enumerate() {
+        let question = &survey.questions[q];
+        let slot_n = |slot: Option<usize>| -> u64 {
+            sizes
+                .iter()
+                .filter(|(k, _)| k.segments[s] == slot)
+                .map(|(_, n)| n)
+                .sum()
+        };
+        let level_n: Vec<u64> = (0..question.choices().len())
+            .map(|i| slot_n(Some(i)))
+            .collect();
+        let unanswered = slot_n(None);
+        let id = segment_id(&question.id);
+        let groups = segment_groups(question, &level_n, unanswered, min);
+        for g in groups.iter().filter(|g| g.slots.len() > 1) {
+            let names: Vec<(String, String)> = g
+                .slots
+                .iter()
+                .map(|slot| slot_name(question, *slot))
+                .collect();
+            merged.push(MergedGroup {
+                grouping: id.clone(),
+                group: g.key.clone(),
+                members: names.iter().map(|(k, _)| k.clone()).collect(),
+                labels: names.iter().map(|(_, l)| l.clone()).collect(),
+            });
+            let small: Vec<String> = g
+                .slots
+                .iter()
+                .filter(|slot| {
+                    let n = slot.map_or(unanswered, |i| level_n[i]);
+                    n > 0 && n < min
+                })
+                .map(|slot| slot_name(question, *slot).0)
+                .collect();
+            if !small.is_empty() {
+                withheld.push(Withheld {
+                    grouping: id.clone(),
+                    groups: small,
+                    reason: format!("fewer than {min} respondents: reported within `{}`", g.key),
+                });
+            }
+        }
+        let segment_grouping = PlannedGrouping {
+            id: id.clone(),
+            label: format!("By {}", question.id),
+            groups: groups
+                .iter()
+                .map(|g| PlannedGroup {
+                    key: g.key.clone(),
+                    label: g.label.clone(),
+                    levels: Vec::new(),
+                    n: g.n,
+                    merged: g.slots.len() > 1,
+                    members: Members::Segment {
+                        segment: s,
+                        slots: g.slots.clone(),
+                    },
+                })
+                .collect(),
+        };
+
+        let mut crossed = None;
+        let mut refused = Vec::new();
+        for (by, partition) in [(POSITION, &partitions.levels), (SIDE, &partitions.sides)] {
+            if partition.is_empty() {
+                continue;
+            }
+            let cells: Vec<PlannedGroup> = partition
+                .iter()
+                .flat_map(|p| {
+                    segment_grouping.groups.iter().map(move |g| {
+                        let Members::Segment { slots, .. } = &g.members else {
+                            unreachable!("segment groups have segment members")
+                        };
+                        let members = Members::Cross {
+                            position: p.levels.clone(),
+                            segment: s,
+                            slots: slots.clone(),
+                        };
+                        PlannedGroup {
+                            key: format!("{}|{}", p.key, g.key),
+                            label: format!("{} · {}", p.label, g.label),
+                            levels: level_codes(&p.levels),
+                            n: sizes
+                                .iter()
+                                .filter(|(k, _)| members.contains(k))
+                                .map(|(_, n)| n)
+                                .sum(),
+                            merged: !p.merged_from.is_empty() || g.merged,
+                            members,
+                        }
+                    })
+                })
+                .filter(|g| g.n > 0)
+                .collect();
+            if cells.iter().all(|c| c.n >= min) {
+                crossed = Some(PlannedGrouping {
+                    id: cross_id(by, &question.id),
+                    label: format!("By {by} and {}", question.id),
+                    groups: cells,
+                });
+                break;
+            }
+            refused.push(cross_id(by, &question.id));
+        }
+        for id in refused {
+            withheld.push(Withheld {
+                grouping: id,
+                groups: Vec::new(),
+                reason: format!("some cells would have fewer than {min} respondents"),
+            });
+        }
+        groupings.push(segment_grouping);
+        groupings.extend(crossed);
+    }
+
+    Decision {
+        groupings,
+        position: partitions.levels,
+        merged,
+        withheld,
+        all_suppressed,
+    }
+}
+
+/// A group of a segment question: the answers (`None`: not answered) it joins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SegmentGroup {
+    key: String,
+    label: String,
+    slots: Vec<Option<usize>>,
+    n: u64,
+}
+
+/// Key and label of one answer to a segment question.
+fn slot_name(question: &Question, slot: Option<usize>) -> (String, String) {
+    match slot {
+        Some(i) => (
+            question.choices()[i].code.clone(),
+            question.choices()[i].label.to_string(),
+        ),
+        None => (UNANSWERED.to_string(), "Not answered".to_string()),
+    }
+}
+
+fn segment_group(
+    question: &Question,
+    slots: Vec<Option<usize>>,
+    n: u64,
+    pooled: bool,
+) -> SegmentGroup {
+    let names: Vec<(String, String)> = slots.iter().map(|s| slot_name(question, *s)).collect();
+    let labels: Vec<&str> = names.iter().map(|(_, l)| l.as_str()).collect();
+    SegmentGroup {
+        key: join(names.iter().map(|(k, _)| k.as_str()), "+"),
+        label: if pooled && slots.len() > 1 {
+            format!("Other ({})", labels.join(", "))
+        } else {
+            labels.join(" + ")
+        },
+        slots,
+        n,
+    }
+}
+
+/// The groups of one segment question, each of at least `min` respondents (see
+/// [`decide`]), in the order of the question's levels, the pooled group last.
+fn segment_groups(
+    question: &Question,
+    level_n: &[u64],
+    unanswered: u64,
+    min: u64,
+) -> Vec<SegmentGroup> {
+    let n_of = |slots: &[Option<usize>]| -> u64 {
+        slots
+            .iter()
+            .map(|s| s.map_or(unanswered, |i| level_n[i]))
+            .sum()
+    };
+    let mut groups = Vec::new();
+    let mut pool: Vec<Option<usize>> = Vec::new();
+    match &question.kind {
+        QuestionKind::Likert { scale } => {
+            let singles = (0..scale.ordered).map(|i| i..i + 1).collect();
+            for run in merge_runs(singles, level_n, min) {
+                let slots: Vec<Option<usize>> = run.map(Some).collect();
+                let n = n_of(&slots);
+                if n >= min {
+                    groups.push(segment_group(question, slots, n, false));
+                } else {
+                    pool.extend(
+                        slots
+                            .into_iter()
+                            .filter(|s| s.is_some_and(|i| level_n[i] > 0)),
+                    );
+                }
+            }
+            pool.extend(
+                (scale.ordered..scale.levels.len())
+                    .filter(|&i| level_n[i] > 0)
+                    .map(Some),
+            );
+        }
+        _ => {
+            for (i, &n) in level_n.iter().enumerate() {
+                if n >= min {
+                    groups.push(segment_group(question, vec![Some(i)], n, false));
+                } else if n > 0 {
+                    pool.push(Some(i));
+                }
+            }
+        }
+    }
+    if unanswered > 0 {
+        pool.push(None);
+    }
+    let pool_n = n_of(&pool);
+    if pool.is_empty() {
+        return groups;
+    }
+    if pool_n >= min || groups.is_empty() {
+        groups.push(segment_group(question, pool, pool_n, true));
+        return groups;
+    }
+    // Too small even pooled: it joins the smallest group (the first, on a tie), so that
+    // it cannot be recovered as the overall count minus the shown groups.
+    let smallest = (0..groups.len())
+        .min_by_key(|&i| (groups[i].n, i))
+        .unwrap_or(0);
+    let mut slots = groups[smallest].slots.clone();
+    slots.extend(pool);
+    let n = n_of(&slots);
+    groups[smallest] = segment_group(question, slots, n, false);
+    groups
 }
 
 fn join<'a>(parts: impl Iterator<Item = &'a str>, separator: &str) -> String {

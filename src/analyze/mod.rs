@@ -1,82 +1,276 @@
 //! Every number in every output. Analysis takes the checked [`Survey`] and the typed
 //! [`Responses`] and produces [`Aggregates`]; charts and reports only present them.
+//!
+//! The response table is counted once per cell (position level × segment answers) in one
+//! polars query ([`cells`]); [`groups::decide`] decides from the cell sizes which groups
+//! any output may show; every group's results are sums of its cells, measured by
+//! [`measures`] with the formulas of [`stats`].
 
 mod aggregates;
-mod counts;
+mod cells;
+mod coders;
+mod contrast;
 mod groups;
+#[cfg(test)]
+mod hand_checks;
+mod measures;
+mod options;
+mod rounds;
+mod shown;
 /// Pure statistics (intervals, bootstrap, agreement, pooling, reliability) on plain slices.
 pub mod stats;
-mod summary;
 mod texts;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 pub use aggregates::*;
-pub use groups::{LevelGroup, Partitions, partition};
+pub use groups::{
+    ALL, LevelGroup, OVERALL, POSITION, Partitions, SIDE, UNANSWERED, cross_id, partition,
+    segment_id,
+};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ingest::{Responses, column};
 use crate::survey::{QuestionKind, Survey};
+use groups::Decision;
+use measures::{Context, Place};
 
-/// Grouping ids, as they appear in `aggregates.json`.
-pub const OVERALL: &str = "overall";
-pub const POSITION: &str = "position";
-pub const SIDE: &str = "side";
-/// Key of the one group of the overall grouping.
-pub const ALL: &str = "all";
+/// The response column holding a respondent's Delphi round, when the survey has rounds.
+pub const ROUND: &str = "round";
 
-/// Counts, shares and groupings for every question, overall and by position.
+/// [`analyze_with`] the default options.
 pub fn analyze(survey: &Survey, responses: &Responses) -> Result<Aggregates> {
-    let levels = counts::by_position_level(survey, responses)?;
-    let level_n: Vec<u64> = levels.iter().map(|l| l.n).collect();
-    let min = u64::from(survey.anonymity.min_group_size);
-    let scale = survey.position_scale();
-    let partitions = groups::partition(scale, &level_n, min);
-    let answered = responses.len() as u64;
-    let all_suppressed = answered < min;
+    analyze_with(survey, responses, &Options::default())
+}
 
-    let overall = LevelGroup {
-        key: ALL.to_string(),
-        label: "All respondents".to_string(),
-        levels: 0..scale.levels.len(),
-        n: answered,
-        merged_from: Vec::new(),
-        merged_labels: Vec::new(),
+/// Counts, shares, intervals, measures and groupings for every question, overall and by
+/// every group the anonymity rule allows.
+pub fn analyze_with(
+    survey: &Survey,
+    responses: &Responses,
+    options: &Options,
+) -> Result<Aggregates> {
+    if let Some(problem) = options.problem() {
+        return Err(Error::Usage(problem));
+    }
+    let (frame, weights) = scaled_weights(survey, responses.frame())?;
+    let ctx = Context {
+        options,
+        weighted: survey.weights.is_some(),
     };
-    let position_label = format!("By {}", survey.position_question().id);
-    let mut groupings: Vec<(&str, String, Vec<LevelGroup>)> =
-        vec![(OVERALL, "Overall".into(), vec![overall])];
-    if !all_suppressed {
-        groupings.push((POSITION, position_label, partitions.levels.clone()));
-        if !scale.sides.is_empty() {
-            groupings.push((SIDE, "By side".into(), partitions.sides.clone()));
+    let (last, rounds) = match rounds::split(&frame)? {
+        Some(split) => {
+            let last = split
+                .last()
+                .map(|(_, f)| f.clone())
+                .unwrap_or_else(|| frame.clone());
+            (last, Some(rounds::analyse(survey, &split, &ctx)?))
+        }
+        None => (frame.clone(), None),
+    };
+    let table = tabulate(survey, &last, &ctx)?;
+    let answered = last.height() as u64;
+
+    let answers_by_position = texts::by_position(survey, &last, &table.decision.position)?;
+    let mut coded: Vec<CodedQuestion> = survey
+        .questions
+        .iter()
+        .zip(&table.questions)
+        .filter(|(q, _)| contrast::is_coded(q))
+        .map(|(q, result)| contrast::distinguishing(q, result))
+        .collect();
+    for c in &mut coded {
+        if let Some(question) = survey.question(&c.question) {
+            c.agreement = coders::agreement(question, &last)?;
         }
     }
+    let (first_submitted, last_submitted) = fielding_period(responses)?;
+    let panel = PanelInfo {
+        invited: survey.panel.invited,
+        answered,
+        response_rate: survey
+            .panel
+            .invited
+            .map(|invited| answered as f64 / f64::from(invited)),
+        first_submitted,
+        last_submitted,
+        weights,
+    };
+    let notes = notes(survey, &panel, &table.decision, rounds.as_ref());
 
+    Ok(Aggregates {
+        schema_version: SCHEMA_VERSION,
+        survey: SurveyInfo {
+            id: survey.id.clone(),
+            title: survey.title.to_string(),
+            question: survey.question.as_ref().map(ToString::to_string),
+            language: survey.language.clone(),
+            position: survey.position_question().id.clone(),
+        },
+        panel,
+        options: *options,
+        anonymity: AnonymityInfo {
+            min_group_size: survey.anonymity.min_group_size,
+            rule: anonymity_rule(survey),
+            merged: table.decision.merged.clone(),
+            withheld: table.decision.withheld.clone(),
+            all_suppressed: table.decision.all_suppressed,
+        },
+        groupings: table.groupings,
+        questions: table.questions,
+        coded,
+        rounds,
+        answers_by_position,
+        notes,
+    })
+}
+
+/// The response table with its weights scaled to a mean of 1 (so weighted counts read
+/// like counts), and what the weights are; unchanged when the survey is unweighted.
+fn scaled_weights(survey: &Survey, frame: &DataFrame) -> Result<(DataFrame, Option<WeightInfo>)> {
+    let Some(name) = &survey.weights else {
+        return Ok((frame.clone(), None));
+    };
+    let raw: Vec<f64> = frame
+        .column(name)?
+        .cast(&DataType::Float64)?
+        .f64()?
+        .iter()
+        .map(|w| w.unwrap_or(1.0))
+        .collect();
+    let mean = raw.iter().sum::<f64>() / raw.len().max(1) as f64;
+    let scaled: Vec<f64> = raw
+        .iter()
+        .map(|w| if mean > 0.0 { w / mean } else { 1.0 })
+        .collect();
+    let info = WeightInfo {
+        column: name.clone(),
+        effective_n: stats::kish_effective_n(&scaled),
+        min: scaled
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min)
+            .min(f64::MAX),
+        max: scaled.iter().copied().fold(0.0, f64::max),
+    };
+    let mut out = frame.clone();
+    out.with_column(Column::new(name.as_str().into(), scaled))?;
+    Ok((out, Some(info)))
+}
+
+/// One table's groups and per-question results: the whole analysis of one set of rows
+/// (all responses, or one round).
+pub(crate) struct Table {
+    pub decision: Decision,
+    pub groupings: Vec<Grouping>,
+    pub questions: Vec<QuestionResult>,
+}
+
+pub(crate) fn tabulate(survey: &Survey, frame: &DataFrame, ctx: &Context<'_>) -> Result<Table> {
+    let cells = cells::tabulate(survey, frame)?;
+    let decision = groups::decide(survey, &cells::sizes(&cells));
+    let answered = frame.height() as u64;
+    let groupings: Vec<Grouping> = decision
+        .groupings
+        .iter()
+        .map(|g| Grouping {
+            id: g.id.clone(),
+            label: g.label.clone(),
+            groups: g
+                .groups
+                .iter()
+                .map(|group| Group {
+                    key: group.key.clone(),
+                    label: group.label.clone(),
+                    levels: group.levels.clone(),
+                    n: group.n,
+                    share: (answered > 0).then(|| group.n as f64 / answered as f64),
+                    interval: stats::wilson(
+                        group.n as f64,
+                        answered as f64,
+                        ctx.options.confidence,
+                    ),
+                    merged: group.merged,
+                })
+                .collect(),
+        })
+        .collect();
+
+    // Every shown group's counts: the sum of its cells. The position question is given
+    // overall only: its breakdown by position says nothing.
+    let totals: Vec<(usize, usize, Vec<cells::QuestionCounts>)> = decision
+        .groupings
+        .iter()
+        .enumerate()
+        .flat_map(|(g, grouping)| (0..grouping.groups.len()).map(move |i| (g, i)))
+        .filter(|_| !decision.all_suppressed)
+        .map(|(g, i)| {
+            let members = &decision.groupings[g].groups[i].members;
+            let (_, counts) =
+                cells::total(survey, cells.iter().filter(|c| members.contains(&c.key)));
+            (g, i, counts)
+        })
+        .collect();
+
+    let jobs: Vec<(usize, usize)> = (0..survey.questions.len())
+        .flat_map(|q| (0..totals.len()).map(move |t| (q, t)))
+        .filter(|&(q, t)| q != survey.position || decision.groupings[totals[t].0].id == OVERALL)
+        .collect();
+    let mut results: Vec<Vec<GroupResult>> = vec![Vec::new(); survey.questions.len()];
+    let computed: Vec<(usize, GroupResult)> = jobs
+        .par_iter()
+        .map(|&(q, t)| {
+            let (g, i, counts) = &totals[t];
+            let grouping = &decision.groupings[*g];
+            let group = &grouping.groups[*i];
+            let question = &survey.questions[q];
+            let place = Place {
+                question: &question.id,
+                grouping: &grouping.id,
+                group: &group.key,
+            };
+            (
+                q,
+                measures::group_result(ctx, place, question, &counts[q], group.n),
+            )
+        })
+        .collect();
+    for (q, result) in computed {
+        results[q].push(result);
+    }
+
+    let ends = contrast::ends(&decision.groupings);
     let questions = survey
         .questions
         .iter()
         .enumerate()
-        .map(|(q, question)| {
-            let is_position = q == survey.position;
-            let results = if all_suppressed {
-                Vec::new()
-            } else {
-                groupings
-                    .iter()
-                    .filter(|(id, _, _)| !is_position || *id == OVERALL)
-                    .flat_map(|(id, _, groups)| {
-                        groups
+        .zip(results)
+        .map(|((q, question), results)| {
+            let contrast = ends
+                .filter(|_| q != survey.position && !decision.all_suppressed)
+                .and_then(|(grouping, low, high)| {
+                    let counts = |i: usize| {
+                        totals
                             .iter()
-                            .map(|g| group_result(id, g, &levels, question, q))
-                    })
-                    .collect()
-            };
+                            .find(|(g, j, _)| decision.groupings[*g].id == grouping.id && *j == i)
+                            .map(|(_, _, c)| &c[q])
+                    };
+                    contrast::contrast(
+                        ctx,
+                        question,
+                        &grouping.id,
+                        (&grouping.groups[low].key, counts(low)?),
+                        (&grouping.groups[high].key, counts(high)?),
+                    )
+                });
             QuestionResult {
                 id: question.id.clone(),
                 kind: question.kind.name().to_string(),
                 text: question.text.to_string(),
-                is_position,
+                is_position: q == survey.position,
+                required: question.required,
+                show_if: question.show_if.as_ref().map(|c| c.source.clone()),
                 unit: match &question.kind {
                     QuestionKind::Numeric { unit, .. } => unit.as_ref().map(ToString::to_string),
                     QuestionKind::Probability => Some("%".to_string()),
@@ -89,136 +283,15 @@ pub fn analyze(survey: &Survey, responses: &Responses) -> Result<Aggregates> {
                     .map(|r| plain_choice(r, None, false))
                     .collect(),
                 results,
+                contrast,
             }
         })
         .collect();
-
-    let answers_by_position = texts::by_position(survey, responses, &partitions.levels)?;
-    let merged = groupings
-        .iter()
-        .flat_map(|(id, _, groups)| {
-            groups
-                .iter()
-                .filter(|g| !g.merged_from.is_empty())
-                .map(|g| MergedGroup {
-                    grouping: id.to_string(),
-                    group: g.key.clone(),
-                    members: g.merged_from.clone(),
-                    labels: g.merged_labels.clone(),
-                })
-        })
-        .collect::<Vec<_>>();
-    let (first_submitted, last_submitted) = fielding_period(responses)?;
-    let panel = PanelInfo {
-        invited: survey.panel.invited,
-        answered,
-        response_rate: survey
-            .panel
-            .invited
-            .map(|invited| answered as f64 / f64::from(invited)),
-        first_submitted,
-        last_submitted,
-    };
-    let notes = notes(survey, &panel, &merged, all_suppressed);
-
-    Ok(Aggregates {
-        schema_version: SCHEMA_VERSION,
-        survey: SurveyInfo {
-            id: survey.id.clone(),
-            title: survey.title.to_string(),
-            question: survey.question.as_ref().map(ToString::to_string),
-            language: survey.language.clone(),
-            position: survey.position_question().id.clone(),
-        },
-        panel,
-        anonymity: AnonymityInfo {
-            min_group_size: survey.anonymity.min_group_size,
-            rule: anonymity_rule(survey),
-            merged,
-            all_suppressed,
-        },
-        groupings: groupings
-            .into_iter()
-            .map(|(id, label, groups)| Grouping {
-                id: id.to_string(),
-                label,
-                groups: groups
-                    .into_iter()
-                    .map(|g| Group {
-                        levels: scale.levels[g.levels.clone()]
-                            .iter()
-                            .map(|l| l.code.clone())
-                            .collect(),
-                        merged: !g.merged_from.is_empty(),
-                        share: (answered > 0).then(|| g.n as f64 / answered as f64),
-                        key: g.key,
-                        label: g.label,
-                        n: g.n,
-                    })
-                    .collect(),
-            })
-            .collect(),
+    Ok(Table {
+        decision,
+        groupings,
         questions,
-        answers_by_position,
-        notes,
     })
-}
-
-/// A question's counts for one group: the sum over the group's levels.
-fn group_result(
-    grouping: &str,
-    group: &LevelGroup,
-    levels: &[counts::LevelCounts],
-    question: &crate::survey::Question,
-    q: usize,
-) -> GroupResult {
-    let mut sum = levels[group.levels.start].questions[q].clone();
-    for level in &levels[group.levels.start + 1..group.levels.end] {
-        sum.add(&level.questions[q]);
-    }
-    let codes = question.choices();
-    let share = |count: u64, of: u64| (of > 0).then(|| count as f64 / of as f64);
-    let counted = |counts: &[u64], of: u64| -> Vec<ChoiceCount> {
-        codes
-            .iter()
-            .zip(counts)
-            .map(|(choice, &count)| ChoiceCount {
-                code: choice.code.clone(),
-                count,
-                share: share(count, of),
-            })
-            .collect()
-    };
-    GroupResult {
-        grouping: grouping.to_string(),
-        group: group.key.clone(),
-        n: group.n,
-        answered: sum.answered,
-        missing: group.n - sum.answered,
-        counts: counted(&sum.choices, sum.answered),
-        rows: question
-            .rows()
-            .iter()
-            .zip(&sum.rows)
-            .map(|(row, (answered, counts))| RowResult {
-                row: row.code.clone(),
-                answered: *answered,
-                counts: counted(counts, *answered),
-            })
-            .collect(),
-        ranks: codes
-            .iter()
-            .zip(&sum.ranks)
-            .map(|(choice, &(ranked, first, rank_sum))| RankResult {
-                code: choice.code.clone(),
-                ranked,
-                first,
-                first_share: share(first, sum.answered),
-                mean_rank: (ranked > 0).then(|| rank_sum as f64 / ranked as f64),
-            })
-            .collect(),
-        summary: summary::summarize(&sum.values),
-    }
 }
 
 fn choice_info(question: &crate::survey::Question) -> Vec<ChoiceInfo> {
@@ -270,9 +343,14 @@ fn anonymity_rule(survey: &Survey) -> String {
         "No result is broken down by, and no answer attributed to, a group of fewer than {k} respondents. \
          A position level or side below that size is merged with its smaller neighbour on the scale \
          (sides first, then levels within each side), so that no published group can be split off \
-         another by subtraction. Within a group, free-text answers are sorted, not listed in arrival order. \
-         The overall distribution of the position question is shown in full: it counts positions without \
-         attributing any other answer to them."
+         another by subtraction. For a segment question, answers given by fewer than {k}, \
+         non-substantive answers and \"not answered\" are pooled into one \"other\" group (adjacent \
+         levels of an ordinal segment are merged first); a pool still below {k} joins the smallest group. \
+         A cross of position (or, failing that, side) with a segment is shown only if every non-empty \
+         cell has at least {k} respondents. The same groups are used for every count, share, interval, \
+         measure, quote, coded-text table and round. Within a group, free-text answers are sorted, not \
+         listed in arrival order. The overall distribution of the position question is shown in full: \
+         it counts positions without attributing any other answer to them."
     )
 }
 
@@ -288,12 +366,12 @@ fn join_words(words: &[String]) -> String {
 fn notes(
     survey: &Survey,
     panel: &PanelInfo,
-    merged: &[MergedGroup],
-    all_suppressed: bool,
+    decision: &Decision,
+    rounds: Option<&Rounds>,
 ) -> Vec<String> {
     let mut notes = Vec::new();
     let k = survey.anonymity.min_group_size;
-    if all_suppressed {
+    if decision.all_suppressed {
         notes.push(format!(
             "Only {} responded, fewer than the anonymity threshold of {k}: every result is withheld.",
             panel.answered
@@ -305,11 +383,26 @@ fn notes(
             panel.answered
         ));
     }
-    for m in merged {
+    if let Some(rounds) = rounds {
+        if let Some(last) = rounds.rounds.last() {
+            notes.push(format!(
+                "Responses come from {} Delphi rounds; results are of the last round ({}), and the rounds section gives each round and the shift between them.",
+                rounds.rounds.len(),
+                last.round
+            ));
+        }
+    }
+    for m in &decision.merged {
         notes.push(format!(
             "{} are reported together, as one {} group, so that every group has at least {k} respondents.",
             join_words(&m.labels),
             m.grouping
+        ));
+    }
+    for w in decision.withheld.iter().filter(|w| w.groups.is_empty()) {
+        notes.push(format!(
+            "The breakdown `{}` is not shown: {}.",
+            w.grouping, w.reason
         ));
     }
     notes
@@ -385,7 +478,17 @@ mod tests {
 
         let themes = a.question("themes").unwrap();
         let overall = themes.result(OVERALL, ALL).unwrap();
-        assert_eq!((overall.n, overall.answered, overall.missing), (6, 5, 1));
+        // `themes` is optional and always shown: the one blank is skipped, not missing.
+        assert_eq!(
+            (
+                overall.n,
+                overall.answered,
+                overall.not_shown,
+                overall.skipped,
+                overall.missing
+            ),
+            (6, 5, 0, 1, 0)
+        );
         assert_eq!(
             counts(overall),
             vec![("cost", 3, Some(0.6)), ("gain", 4, Some(0.8))]
@@ -396,7 +499,7 @@ mod tests {
             vec![("cost", 2, Some(2.0 / 3.0)), ("gain", 2, Some(2.0 / 3.0))]
         );
         let high = themes.result(SIDE, "favour").unwrap();
-        assert_eq!((high.answered, high.missing), (2, 1));
+        assert_eq!((high.answered, high.skipped), (2, 1));
         assert_eq!(
             counts(high),
             vec![("cost", 1, Some(0.5)), ("gain", 2, Some(1.0))]

@@ -5,7 +5,6 @@ use polars::prelude::*;
 use super::aggregates::{QuestionText, RespondentTexts, TextGroup};
 use super::groups::LevelGroup;
 use crate::error::Result;
-use crate::ingest::Responses;
 use crate::survey::{QuestionKind, Survey};
 
 /// Each position group's respondents with the free text they gave. Within a group,
@@ -13,7 +12,7 @@ use crate::survey::{QuestionKind, Survey};
 /// first or in which file.
 pub fn by_position(
     survey: &Survey,
-    responses: &Responses,
+    frame: &DataFrame,
     groups: &[LevelGroup],
 ) -> Result<Vec<TextGroup>> {
     let text_questions: Vec<&str> = survey
@@ -34,7 +33,6 @@ pub fn by_position(
     if text_questions.is_empty() || groups.is_empty() {
         return Ok(out);
     }
-    let frame = responses.frame();
     let position = frame.column(&survey.position_question().id)?.u8()?.clone();
     let columns: Vec<StringChunked> = text_questions
         .iter()

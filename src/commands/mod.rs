@@ -54,7 +54,14 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             out,
             read,
             strictness,
-        } => report::run(&survey.survey, &files, &out, &read.options(&strictness)),
+            analysis,
+        } => report::run(
+            &survey.survey,
+            &files,
+            &out,
+            &read.options(&strictness),
+            &analysis.options(),
+        ),
         Command::Inspect {
             file,
             survey,
@@ -67,13 +74,17 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             data,
             out,
             warnings,
-        } => run::run(run::Paths {
-            id: &survey,
-            surveys: &surveys,
-            data: &data,
-            out: out.as_deref(),
-            deny_warnings: warnings.deny_warnings,
-        }),
+            analysis,
+        } => run::run(
+            run::Paths {
+                id: &survey,
+                surveys: &surveys,
+                data: &data,
+                out: out.as_deref(),
+                deny_warnings: warnings.deny_warnings,
+            },
+            &analysis.options(),
+        ),
         Command::Synth {
             survey,
             rows,

@@ -8,9 +8,15 @@ use crate::survey::Survey;
 use crate::{analyze, chart, ingest, report};
 
 /// `canvass report SURVEY FILE... --out DIR`.
-pub fn run(arg: &str, files: &[PathBuf], out: &Path, options: &ReadOptions) -> Result<Outcome> {
+pub fn run(
+    arg: &str,
+    files: &[PathBuf],
+    out: &Path,
+    options: &ReadOptions,
+    analysis: &analyze::Options,
+) -> Result<Outcome> {
     let loaded = super::load_survey(arg)?;
-    let (outcome, written) = build(&loaded.survey, files, options, Vec::new())?;
+    let (outcome, written) = build(&loaded.survey, files, options, analysis, Vec::new())?;
     output::write_all(out, &written)?;
     eprintln!(
         "wrote the report to {}/ ({} files; open index.html)",
@@ -25,11 +31,12 @@ pub(super) fn build(
     survey: &Survey,
     files: &[PathBuf],
     options: &ReadOptions,
+    analysis: &analyze::Options,
     extra: Vec<OutputFile>,
 ) -> Result<(Outcome, Vec<OutputFile>)> {
     let ingested = ingest::ingest_with(survey, files, options)?;
     super::print_ingest_summary(&ingested);
-    let aggregates = analyze::analyze(survey, &ingested.responses)?;
+    let aggregates = analyze::analyze_with(survey, &ingested.responses, analysis)?;
     let charts = chart::render_all(&aggregates)?;
     let mut written = report::render(Inputs {
         survey,

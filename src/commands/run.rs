@@ -1,9 +1,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Outcome, Result};
-use crate::form;
 use crate::output::{self, OutputFile};
 use crate::survey;
+use crate::{analyze, form};
 
 pub struct Paths<'a> {
     pub id: &'a str,
@@ -14,7 +14,7 @@ pub struct Paths<'a> {
 }
 
 /// `canvass run [SURVEY_ID]`: check, forms, ingest and report for one survey.
-pub fn run(paths: Paths<'_>) -> Result<Outcome> {
+pub fn run(paths: Paths<'_>, analysis: &analyze::Options) -> Result<Outcome> {
     let definition = paths.surveys.join(format!("{}.toml", paths.id));
     let loaded = survey::load(&definition)?;
     super::print_warnings(&loaded.report);
@@ -33,7 +33,8 @@ pub fn run(paths: Paths<'_>) -> Result<Outcome> {
         .into_iter()
         .map(|f| OutputFile::new(Path::new("forms").join(&f.path), f.bytes))
         .collect();
-    let (outcome, written) = super::report::build(survey, &files, &Default::default(), forms)?;
+    let (outcome, written) =
+        super::report::build(survey, &files, &Default::default(), analysis, forms)?;
     let out = paths
         .out
         .map_or_else(|| Path::new("reports").join(paths.id), Path::to_path_buf);

@@ -3,13 +3,21 @@
 //! escapes text for where it goes.
 
 use crate::analyze::{
-    ALL, Aggregates, GroupResult, Grouping, OVERALL, POSITION, QuestionResult, SIDE,
+    ALL, Aggregates, CodedQuestion, GroupResult, Grouping, Interval, OVERALL, Ordinal, POSITION,
+    QuestionResult, SIDE,
 };
 use crate::survey::Direction;
 
 use super::Inputs;
 use crate::ingest::total;
-use crate::numbers::{count_and_share, percent, statistic};
+use crate::numbers::{
+    count_and_share, count_share_interval, percent, percent_interval, points_difference, statistic,
+};
+
+/// An interval as the pair the number formatters take.
+fn pair(interval: Option<&Interval>) -> Option<(f64, f64)> {
+    interval.map(|i| (i.low, i.high))
+}
 
 pub struct Document {
     pub title: String,
@@ -65,6 +73,12 @@ pub fn document(inputs: Inputs<'_>) -> Document {
                 .filter(|q| q.kind != "text")
                 .map(|q| question(a, q)),
         );
+        if !a.coded.is_empty() {
+            sections.push(coded_section(a));
+        }
+        if a.rounds.is_some() {
+            sections.push(rounds_section(a));
+        }
         sections.push(answers_by_position(a));
     }
     sections.push(data_quality(inputs));
@@ -137,8 +151,23 @@ fn method(a: &Aggregates) -> Section {
         ),
         a.anonymity.rule.clone(),
     ));
-    facts.push(("Shares".to_string(), "Each share is of those in the group who answered the question; every table gives the n behind it.".to_string()));
+    facts.push(("Shares".to_string(), "Each share is of those in the group who gave the question a substantive answer; every table gives the n behind it, and the interval after a share is its Wilson score interval.".to_string()));
+    facts.push(("Intervals and options".to_string(), a.options.describe()));
+    if let Some(w) = &a.panel.weights {
+        facts.push((
+            "Weights".to_string(),
+            format!(
+                "Respondents are weighted by the column “{}”, scaled to a mean of 1 (from {} to {}); the {} respondents are worth an effective n (Kish) of {}, on which intervals are computed.",
+                w.column,
+                statistic(Some(w.min)),
+                statistic(Some(w.max)),
+                a.panel.answered,
+                statistic(Some(w.effective_n))
+            ),
+        ));
+    }
     let mut blocks = vec![Block::Facts(facts)];
+    blocks.push(Block::Table(groups_table(a)));
     if !a.notes.is_empty() {
         blocks.push(Block::Subheading("Notes".into()));
         blocks.push(Block::List(a.notes.clone()));
@@ -174,11 +203,29 @@ fn columns<'a>(a: &'a Aggregates, q: &QuestionResult) -> Vec<(&'a Grouping, usiz
 
 fn question(a: &Aggregates, q: &QuestionResult) -> Section {
     let mut blocks = vec![Block::Figure(q.id.clone())];
+    if let Some(overall) = q.result(OVERALL, ALL) {
+        blocks.push(Block::Paragraph(bookkeeping(a, q, overall)));
+    }
     match q.kind.as_str() {
-        "matrix" => blocks.push(Block::Table(matrix_table(q))),
-        "numeric" | "probability" | "year" => blocks.push(Block::Table(number_table(a, q))),
+        "matrix" => {
+            blocks.push(Block::Table(matrix_table(q)));
+            blocks.push(Block::Table(matrix_ordinal_table(q)));
+        }
+        "numeric" | "year" => blocks.push(Block::Table(number_table(a, q))),
+        "probability" => {
+            blocks.push(Block::Table(number_table(a, q)));
+            blocks.push(Block::Table(pooled_table(a, q)));
+        }
         "ranking" => blocks.push(Block::Table(ranking_table(a, q))),
         _ => choice_blocks(a, q, &mut blocks),
+    }
+    if q.kind == "likert" {
+        blocks.push(Block::Table(ordinal_table(a, q)));
+    }
+    if let Some(contrast) = q.contrast.as_ref().filter(|_| q.kind != "likert") {
+        if !a.coded.iter().any(|c| c.question == q.id) {
+            blocks.push(Block::Table(contrast_table(a, q, contrast)));
+        }
     }
     Section {
         id: format!("q-{}", q.id),
@@ -208,7 +255,8 @@ fn matrix_table(q: &QuestionResult) -> Table {
             ];
             cells.extend((0..q.choices.len()).map(|l| {
                 result.map_or("–".into(), |x| {
-                    count_and_share(x.counts[l].count, x.counts[l].share)
+                    let c = &x.counts[l];
+                    count_share_interval(c.count, c.share, pair(c.interval.as_ref()))
                 })
             }));
             cells
@@ -217,7 +265,7 @@ fn matrix_table(q: &QuestionResult) -> Table {
     let mut numeric = vec![true; headers.len()];
     numeric[0] = false;
     Table {
-        caption: "All respondents: count (share of those who answered the row)".into(),
+        caption: "All respondents: count (share of the row's substantive answers; interval)".into(),
         headers,
         rows,
         numeric,
@@ -238,9 +286,313 @@ fn summary_groups(a: &Aggregates) -> Vec<(&str, &str, String)> {
     out
 }
 
+/// Every group of the overall, position, side and segment groupings, labelled for a
+/// table row (crosses are left to `aggregates.json`, to keep tables short).
+fn all_groups(a: &Aggregates) -> Vec<(&str, &str, String)> {
+    a.groupings
+        .iter()
+        .filter(|g| {
+            g.id == OVERALL || g.id == POSITION || g.id == SIDE || g.id.starts_with("segment:")
+        })
+        .flat_map(|grouping| {
+            grouping.groups.iter().map(move |g| {
+                let label = match grouping.id.as_str() {
+                    OVERALL => "All".to_string(),
+                    POSITION => g.label.clone(),
+                    SIDE => format!("Side: {}", g.label),
+                    id => format!("{}: {}", id.trim_start_matches("segment:"), g.label),
+                };
+                (grouping.id.as_str(), g.key.as_str(), label)
+            })
+        })
+        .collect()
+}
+
+/// "All respondents (n = 11): 11 answered, 0 not shown, 0 skipped, 0 missing."
+fn bookkeeping(a: &Aggregates, q: &QuestionResult, r: &GroupResult) -> String {
+    let mut text = format!(
+        "All respondents (n = {}): {} answered, {} not shown{}, {} skipped, {} missing",
+        r.n,
+        r.answered,
+        r.not_shown,
+        q.show_if
+            .as_ref()
+            .map_or(String::new(), |c| format!(" (shown if {c})")),
+        r.skipped,
+        r.missing
+    );
+    let nonsubstantive =
+        r.nonsubstantive + r.rows.iter().map(|row| row.nonsubstantive).sum::<u64>();
+    if nonsubstantive > 0 {
+        text.push_str(&format!(
+            "; {nonsubstantive} non-substantive answer(s) (“don't know”), counted but {}",
+            if a.options.include_nonsubstantive {
+                "included in shares"
+            } else {
+                "left out of shares, medians and agreement"
+            }
+        ));
+    }
+    text.push('.');
+    text
+}
+
+/// The groups of every grouping with their size and share of all respondents.
+fn groups_table(a: &Aggregates) -> Table {
+    let rows = a
+        .groupings
+        .iter()
+        .flat_map(|grouping| {
+            grouping.groups.iter().map(move |g| {
+                vec![
+                    grouping.label.clone(),
+                    g.label.clone(),
+                    g.n.to_string(),
+                    format!(
+                        "{} ({})",
+                        percent(g.share),
+                        percent_interval(pair(g.interval.as_ref()))
+                    ),
+                ]
+            })
+        })
+        .collect();
+    Table {
+        caption: "The groups results are given for, each with at least the anonymity threshold of respondents".into(),
+        headers: vec![
+            "Grouping".into(),
+            "Group".into(),
+            "Respondents".into(),
+            "Share of all (interval)".into(),
+        ],
+        rows,
+        numeric: vec![false, false, true, true],
+    }
+}
+
+fn level_label(q: &QuestionResult, code: &str) -> String {
+    q.choices
+        .iter()
+        .find(|c| c.code == code)
+        .map_or(code.to_string(), |c| c.label.clone())
+}
+
+fn agreement_value(value: Option<f64>) -> String {
+    value.map_or("–".into(), |v| format!("{v:.2}"))
+}
+
+/// One row of an ordinal summary: median (interval), quartiles, mean score, boxes and
+/// the four agreement measures.
+fn ordinal_cells(q: &QuestionResult, o: &Ordinal) -> Vec<String> {
+    let box_share = |b: &crate::analyze::BoxShare| {
+        format!(
+            "{} ({})",
+            percent(Some(b.share)),
+            percent_interval(pair(b.interval.as_ref()))
+        )
+    };
+    vec![
+        o.n.to_string(),
+        match &o.median_interval {
+            Some(i) if i.low != i.high => format!(
+                "{} ({} to {})",
+                level_label(q, &o.median),
+                level_label(q, &i.low),
+                level_label(q, &i.high)
+            ),
+            _ => level_label(q, &o.median),
+        },
+        format!("{} to {}", level_label(q, &o.q1), level_label(q, &o.q3)),
+        statistic(Some(o.mean_score)),
+        box_share(&o.bottom_box),
+        box_share(&o.top_box),
+        agreement_value(o.agreement.tastle_wierman),
+        agreement_value(o.agreement.leik),
+        agreement_value(o.agreement.van_der_eijk),
+        agreement_value(o.agreement.polarisation),
+    ]
+}
+
+fn ordinal_headers(first: &str) -> Vec<String> {
+    [
+        first,
+        "n",
+        "Median (interval)",
+        "Quartiles",
+        "Mean score",
+        "Bottom box",
+        "Top box",
+        "Consensus (Tastle–Wierman)",
+        "Dispersion (Leik)",
+        "Agreement A (van der Eijk)",
+        "Polarisation",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+const ORDINAL_CAPTION: &str = "Ordinal summary of the substantive answers: the median level (with its bootstrap interval), the quartile levels, the mean of level scores (1 = lowest), the bottom and top boxes (interval), and agreement measures (docs/statistics.md)";
+
+/// A likert question's ordinal summary for every group.
+fn ordinal_table(a: &Aggregates, q: &QuestionResult) -> Table {
+    let groups = if q.is_position {
+        vec![(OVERALL, ALL, "All".to_string())]
+    } else {
+        all_groups(a)
+    };
+    let rows = groups
+        .into_iter()
+        .filter_map(|(grouping, group, label)| {
+            let o = q.result(grouping, group)?.ordinal.as_ref()?;
+            let mut row = vec![label];
+            row.extend(ordinal_cells(q, o));
+            Some(row)
+        })
+        .collect();
+    let headers = ordinal_headers("Group");
+    let mut numeric = vec![true; headers.len()];
+    numeric[0] = false;
+    numeric[2] = false;
+    numeric[3] = false;
+    Table {
+        caption: ORDINAL_CAPTION.into(),
+        headers,
+        rows,
+        numeric,
+    }
+}
+
+/// A matrix question's ordinal summary, row by row, for all respondents.
+fn matrix_ordinal_table(q: &QuestionResult) -> Table {
+    let overall = q.result(OVERALL, ALL);
+    let rows = q
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(r, row)| {
+            let o = overall?.rows.get(r)?.ordinal.as_ref()?;
+            let mut cells = vec![row.label.clone()];
+            cells.extend(ordinal_cells(q, o));
+            Some(cells)
+        })
+        .collect();
+    let headers = ordinal_headers("Row");
+    let mut numeric = vec![true; headers.len()];
+    numeric[0] = false;
+    numeric[2] = false;
+    numeric[3] = false;
+    Table {
+        caption: format!("All respondents. {ORDINAL_CAPTION}"),
+        headers,
+        rows,
+        numeric,
+    }
+}
+
+/// Probability answers pooled into one, several ways, per group.
+fn pooled_table(a: &Aggregates, q: &QuestionResult) -> Table {
+    let headers = [
+        "Group",
+        "n",
+        "Mean (interval)",
+        "Median",
+        "Trimmed mean",
+        "Geometric mean of odds (interval)",
+        "Extremized",
+        "Answers at 0–1% or 99–100%",
+    ]
+    .map(String::from)
+    .to_vec();
+    let rows = all_groups(a)
+        .into_iter()
+        .filter_map(|(grouping, group, label)| {
+            let p = q.result(grouping, group)?.pooled.as_ref()?;
+            let with = |v: f64, i: Option<&Interval>| {
+                format!("{} ({})", percent_one(v), percent_interval(pair(i)))
+            };
+            Some(vec![
+                label,
+                p.pooled.n.to_string(),
+                with(p.pooled.mean, p.mean_interval.as_ref()),
+                percent_one(p.pooled.median),
+                percent_one(p.pooled.trimmed_mean),
+                with(
+                    p.pooled.geometric_mean_of_odds,
+                    p.geometric_mean_of_odds_interval.as_ref(),
+                ),
+                percent_one(p.pooled.extremized_geometric_mean_of_odds),
+                p.pooled.clamped.to_string(),
+            ])
+        })
+        .collect();
+    let mut numeric = vec![true; headers.len()];
+    numeric[0] = false;
+    Table {
+        caption: "Pooled probability: linear pools (mean, median, 10% trimmed mean) and the geometric mean of odds, plain and extremized (Neyman–Roughgarden); answers below 1% or above 99% are read as 1% or 99% for the odds pools; intervals are percentile bootstrap".into(),
+        headers,
+        rows,
+        numeric,
+    }
+}
+
+/// A probability as a percent with one decimal: `35.1%`.
+fn percent_one(p: f64) -> String {
+    format!("{:.1}%", p * 100.0)
+}
+
+fn group_label(a: &Aggregates, grouping: &str, key: &str) -> String {
+    a.grouping(grouping)
+        .and_then(|g| g.groups.iter().find(|x| x.key == key))
+        .map_or(key.to_string(), |g| g.label.clone())
+}
+
+/// How each share differs between the two ends of the scale.
+fn contrast_table(a: &Aggregates, q: &QuestionResult, c: &crate::analyze::Contrast) -> Table {
+    let (low, high) = (
+        group_label(a, &c.grouping, &c.low),
+        group_label(a, &c.grouping, &c.high),
+    );
+    let n = |key: &str| q.result(&c.grouping, key).map_or(0, |r| r.base);
+    Table {
+        caption: format!(
+            "Difference of each share, {high} minus {low}, in percentage points, with Newcombe's interval"
+        ),
+        headers: vec![
+            "Choice".into(),
+            format!("{low} (n = {})", n(&c.low)),
+            format!("{high} (n = {})", n(&c.high)),
+            "Difference (interval)".into(),
+        ],
+        rows: q
+            .choices
+            .iter()
+            .zip(&c.differences)
+            .filter(|(_, d)| d.difference.is_some())
+            .map(|(choice, d)| {
+                vec![
+                    choice.label.clone(),
+                    percent(d.low_share),
+                    percent(d.high_share),
+                    points_difference(d.difference, pair(d.interval.as_ref())),
+                ]
+            })
+            .collect(),
+        numeric: vec![false, true, true, true],
+    }
+}
+
 fn number_table(a: &Aggregates, q: &QuestionResult) -> Table {
     let headers = [
-        "Group", "n", "Mean", "SD", "Min", "Q1", "Median", "Q3", "Max",
+        "Group",
+        "n",
+        "Mean",
+        "SD",
+        "Min",
+        "Q1",
+        "Median",
+        "Median interval",
+        "Q3",
+        "Max",
     ]
     .map(String::from)
     .to_vec();
@@ -256,6 +608,10 @@ fn number_table(a: &Aggregates, q: &QuestionResult) -> Table {
                 statistic(s.map(|s| s.min)),
                 statistic(s.map(|s| s.q1)),
                 statistic(s.map(|s| s.median)),
+                s.and_then(|s| s.median_interval.as_ref())
+                    .map_or("–".into(), |i| {
+                        format!("{}–{}", statistic(Some(i.low)), statistic(Some(i.high)))
+                    }),
                 statistic(s.map(|s| s.q3)),
                 statistic(s.map(|s| s.max)),
             ])
@@ -269,7 +625,7 @@ fn number_table(a: &Aggregates, q: &QuestionResult) -> Table {
     numeric[0] = false;
     Table {
         caption: format!(
-            "Answers{unit}: quartiles interpolated as in R (type 7); SD is the sample standard deviation"
+            "Answers{unit}: quartiles interpolated as in R (type 7); SD is the sample standard deviation; the median's interval is a percentile bootstrap"
         ),
         headers,
         rows,
@@ -330,6 +686,7 @@ fn choice_blocks(a: &Aggregates, q: &QuestionResult, blocks: &mut Vec<Block>) {
                     "Levels".into(),
                     "Respondents".into(),
                     "Share".into(),
+                    "Interval".into(),
                 ],
                 rows: sides
                     .groups
@@ -340,10 +697,11 @@ fn choice_blocks(a: &Aggregates, q: &QuestionResult, blocks: &mut Vec<Block>) {
                             level_labels(q, &g.levels),
                             g.n.to_string(),
                             percent(g.share),
+                            percent_interval(pair(g.interval.as_ref())),
                         ]
                     })
                     .collect(),
-                numeric: vec![false, false, true, true],
+                numeric: vec![false, false, true, true, true],
             }));
         }
     } else {
@@ -363,7 +721,7 @@ fn choice_blocks(a: &Aggregates, q: &QuestionResult, blocks: &mut Vec<Block>) {
             } else {
                 grouping.groups[*i].label.as_str()
             };
-            format!("{label} (n = {})", r.map_or(0, |r| r.answered))
+            format!("{label} (n = {})", r.map_or(0, |r| r.base))
         }));
         let rows = q
             .choices
@@ -380,7 +738,8 @@ fn choice_blocks(a: &Aggregates, q: &QuestionResult, blocks: &mut Vec<Block>) {
                 }
                 row.extend(results.iter().map(|r| {
                     r.map_or("–".into(), |r| {
-                        count_and_share(r.counts[c].count, r.counts[c].share)
+                        let x = &r.counts[c];
+                        count_share_interval(x.count, x.share, pair(x.interval.as_ref()))
                     })
                 }));
                 row
@@ -392,7 +751,7 @@ fn choice_blocks(a: &Aggregates, q: &QuestionResult, blocks: &mut Vec<Block>) {
             .skip(if has_direction { 2 } else { 1 })
             .for_each(|n| *n = true);
         let caption = format!(
-            "Count (share of those in the group who answered). {}",
+            "Count (share of those in the group who answered; interval). {}",
             if q.kind == "multiple" {
                 "Respondents could pick several, so shares add up to more than 100%."
             } else {
@@ -440,6 +799,7 @@ fn position_table(a: &Aggregates, q: &QuestionResult) -> Table {
             "Side".into(),
             "Respondents".into(),
             "Share".into(),
+            "Interval".into(),
         ],
         rows: q
             .choices
@@ -452,10 +812,11 @@ fn position_table(a: &Aggregates, q: &QuestionResult) -> Table {
                     side_label(&c.code),
                     count.map_or(0, |c| c.count).to_string(),
                     percent(count.and_then(|c| c.share)),
+                    percent_interval(pair(count.and_then(|c| c.interval.as_ref()))),
                 ]
             })
             .collect(),
-        numeric: vec![false, false, true, true],
+        numeric: vec![false, false, true, true, true],
     }
 }
 
@@ -502,6 +863,283 @@ fn raised_by_group(a: &Aggregates, q: &QuestionResult) -> Vec<Block> {
         });
     }
     blocks
+}
+
+/// Coded free text: the consideration × position table, the considerations that most
+/// distinguish the sides, and the coders' agreement.
+fn coded_section(a: &Aggregates) -> Section {
+    let mut blocks = vec![Block::Paragraph(
+        "Considerations are the codes of the codebook questions. Each is counted in every position group (the share of the group's answers that raise it), then the two ends of the scale are compared: the difference of shares with Newcombe's hybrid score interval, largest difference first.".into(),
+    )];
+    for coded in &a.coded {
+        let Some(q) = a.question(&coded.question) else {
+            continue;
+        };
+        blocks.push(Block::Subheading(q.text.clone()));
+        blocks.push(Block::Table(consideration_table(a, q)));
+        if let (Some(grouping), Some(low), Some(high)) = (&coded.grouping, &coded.low, &coded.high)
+        {
+            blocks.push(Block::Table(distinguishing_table(
+                a, q, coded, grouping, low, high,
+            )));
+        }
+        if let Some(agreement) = &coded.agreement {
+            blocks.push(Block::Table(coder_table(q, coded, agreement)));
+        }
+    }
+    Section {
+        id: "considerations".into(),
+        heading: "Considerations by position".into(),
+        blocks,
+    }
+}
+
+fn argues(direction: Option<Direction>) -> String {
+    direction.map_or(String::new(), |d| d.as_str().to_string())
+}
+
+fn consideration_table(a: &Aggregates, q: &QuestionResult) -> Table {
+    let groups: Vec<(&str, &str, String)> = a
+        .grouping(POSITION)
+        .map(|g| {
+            g.groups
+                .iter()
+                .map(|x| (POSITION, x.key.as_str(), x.label.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut headers = vec!["Consideration".to_string(), "Argues".to_string()];
+    headers.extend(groups.iter().map(|(grouping, key, label)| {
+        format!(
+            "{label} (n = {})",
+            q.result(grouping, key).map_or(0, |r| r.base)
+        )
+    }));
+    let rows = q
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(c, choice)| {
+            let mut row = vec![choice.label.clone(), argues(choice.direction)];
+            row.extend(groups.iter().map(|(grouping, key, _)| {
+                q.result(grouping, key).map_or("–".into(), |r| {
+                    let x = &r.counts[c];
+                    count_share_interval(x.count, x.share, pair(x.interval.as_ref()))
+                })
+            }));
+            row
+        })
+        .collect();
+    let mut numeric = vec![true; headers.len()];
+    numeric[0] = false;
+    numeric[1] = false;
+    Table {
+        caption: "Consideration × position: count (share of the group's answers; Wilson interval)"
+            .into(),
+        headers,
+        rows,
+        numeric,
+    }
+}
+
+fn distinguishing_table(
+    a: &Aggregates,
+    q: &QuestionResult,
+    coded: &CodedQuestion,
+    grouping: &str,
+    low: &str,
+    high: &str,
+) -> Table {
+    let (low_label, high_label) = (
+        group_label(a, grouping, low),
+        group_label(a, grouping, high),
+    );
+    let n = |key: &str| q.result(grouping, key).map_or(0, |r| r.base);
+    Table {
+        caption: format!(
+            "The considerations that most distinguish {high_label} from {low_label}: difference of shares ({high_label} minus {low_label}) with Newcombe's interval, largest first"
+        ),
+        headers: vec![
+            "Consideration".into(),
+            "Argues".into(),
+            format!("{low_label} (n = {})", n(low)),
+            format!("{high_label} (n = {})", n(high)),
+            "Difference (interval)".into(),
+        ],
+        rows: coded
+            .distinguishing
+            .iter()
+            .filter(|d| d.difference.is_some())
+            .map(|d| {
+                vec![
+                    d.label.clone(),
+                    argues(d.direction),
+                    percent(d.low_share),
+                    percent(d.high_share),
+                    points_difference(d.difference, pair(d.interval.as_ref())),
+                ]
+            })
+            .collect(),
+        numeric: vec![false, false, true, true, true],
+    }
+}
+
+fn coder_table(
+    q: &QuestionResult,
+    coded: &CodedQuestion,
+    agreement: &crate::analyze::CoderAgreement,
+) -> Table {
+    let kappa = if agreement.kappa_kind == "cohen" {
+        "Cohen's κ"
+    } else {
+        "Fleiss' κ"
+    };
+    let values = |v: &crate::analyze::AgreementValues| {
+        vec![
+            agreement_value(v.alpha),
+            agreement_value(v.kappa),
+            percent(v.percent_agreement),
+        ]
+    };
+    let mut rows = vec![{
+        let mut row = vec!["All codes".to_string(), String::new()];
+        row.extend(values(&agreement.overall));
+        row
+    }];
+    rows.extend(agreement.codes.iter().map(|c| {
+        let label = q
+            .choices
+            .iter()
+            .find(|x| x.code == c.code)
+            .map_or(c.code.clone(), |x| x.label.clone());
+        let mut row = vec![
+            label,
+            c.ticked
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(" / "),
+        ];
+        row.extend(values(&c.values));
+        row
+    }));
+    Table {
+        caption: format!(
+            "Agreement of the coders {} on “{}”: {} answers coded by at least two, {} by all; Krippendorff's α (nominal) and {kappa}, per code on the presence of the code",
+            agreement.coders.join(", "),
+            coded.question,
+            agreement.answers,
+            agreement.answers_all_coders
+        ),
+        headers: vec![
+            "Code".into(),
+            format!("Ticked by {}", agreement.coders.join(" / ")),
+            "α".into(),
+            kappa.into(),
+            "Agreement".into(),
+        ],
+        rows,
+        numeric: vec![false, true, true, true, true],
+    }
+}
+
+/// Delphi rounds: respondents per round, how many moved on each ordinal question, and
+/// how the position's overall distribution shifted.
+fn rounds_section(a: &Aggregates) -> Section {
+    let mut blocks = Vec::new();
+    let Some(rounds) = &a.rounds else {
+        return Section {
+            id: "rounds".into(),
+            heading: "Rounds".into(),
+            blocks,
+        };
+    };
+    blocks.push(Block::Table(Table {
+        caption: "Respondents per round (results elsewhere are of the last round)".into(),
+        headers: vec!["Round".into(), "Respondents".into()],
+        rows: rounds
+            .rounds
+            .iter()
+            .map(|r| vec![r.round.to_string(), r.respondents.to_string()])
+            .collect(),
+        numeric: vec![false, true],
+    }));
+    for shift in &rounds.shifts {
+        blocks.push(Block::Subheading(format!(
+            "From round {} to round {}",
+            shift.from, shift.to
+        )));
+        blocks.push(Block::Table(Table {
+            caption: "Respondents with a substantive answer in both rounds, by how their answer moved along the scale".into(),
+            headers: vec![
+                "Question".into(),
+                "In both".into(),
+                "Moved up".into(),
+                "Moved down".into(),
+                "Stayed".into(),
+            ],
+            rows: shift
+                .respondents
+                .iter()
+                .map(|m| {
+                    vec![
+                        match &m.row {
+                            Some(row) => format!("{}.{row}", m.question),
+                            None => m.question.clone(),
+                        },
+                        m.both.to_string(),
+                        m.up.to_string(),
+                        m.down.to_string(),
+                        m.same.to_string(),
+                    ]
+                })
+                .collect(),
+            numeric: vec![false, true, true, true, true],
+        }));
+        if let Some(position) = a.question(&a.survey.position) {
+            if let Some(g) = shift
+                .groups
+                .iter()
+                .find(|g| g.question == position.id && g.grouping == OVERALL)
+            {
+                blocks.push(Block::Table(Table {
+                    caption: format!(
+                        "Where respondents stand, round {} (n = {}) and round {} (n = {}); median {} then {}",
+                        shift.from,
+                        g.n_from,
+                        shift.to,
+                        g.n_to,
+                        g.median_from.as_deref().map_or("–".into(), |m| level_label(position, m)),
+                        g.median_to.as_deref().map_or("–".into(), |m| level_label(position, m)),
+                    ),
+                    headers: vec![
+                        "Level".into(),
+                        format!("Round {}", shift.from),
+                        format!("Round {}", shift.to),
+                        "Change".into(),
+                    ],
+                    rows: g
+                        .share_changes
+                        .iter()
+                        .map(|c| {
+                            vec![
+                                level_label(position, &c.code),
+                                percent(c.from),
+                                percent(c.to),
+                                points_difference(c.change, None),
+                            ]
+                        })
+                        .collect(),
+                    numeric: vec![false, true, true, true],
+                }));
+            }
+        }
+    }
+    Section {
+        id: "rounds".into(),
+        heading: "Rounds".into(),
+        blocks,
+    }
 }
 
 fn answers_by_position(a: &Aggregates) -> Section {
