@@ -424,3 +424,52 @@ fn a_bad_confidence_is_a_usage_error() {
         Err(Error::Usage(_))
     ));
 }
+
+/// Bootstrap intervals (and everything else) do not depend on the number of threads.
+#[test]
+fn the_frontier_panel_is_the_same_whatever_the_thread_count() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let survey = crate::survey::load(&root.join("surveys/frontier-roles-2027.toml"))
+        .unwrap()
+        .survey;
+    let ingested = crate::ingest::ingest(
+        &survey,
+        &[root.join("data/frontier-roles-2027/synthetic.csv")],
+    )
+    .unwrap();
+    let options = Options {
+        resamples: 200,
+        ..Options::default()
+    };
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| {
+                serde_json::to_string(
+                    &analyze_with(&survey, &ingested.responses, &options).unwrap(),
+                )
+                .unwrap()
+            })
+    };
+    let one = run(1);
+    assert!(
+        one.contains("\"median_interval\":{\"low\""),
+        "bootstrap intervals are present"
+    );
+    assert_eq!(one, run(3));
+}
+
+#[test]
+fn a_weighted_survey_without_responses_gives_zeros_not_infinities() {
+    let survey = survey_from(WEIGHTED);
+    let a = analyze(
+        &survey,
+        &ingest_csv(&survey, "respondent_id,weight,stance\n").responses,
+    )
+    .unwrap();
+    let w = a.panel.weights.unwrap();
+    assert_eq!((w.effective_n, w.min, w.max), (0.0, 0.0, 0.0));
+    assert!(a.anonymity.all_suppressed);
+}

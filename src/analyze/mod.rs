@@ -147,12 +147,8 @@ fn scaled_weights(survey: &Survey, frame: &DataFrame) -> Result<(DataFrame, Opti
     let info = WeightInfo {
         column: name.clone(),
         effective_n: stats::kish_effective_n(&scaled),
-        min: scaled
-            .iter()
-            .copied()
-            .fold(f64::INFINITY, f64::min)
-            .min(f64::MAX),
-        max: scaled.iter().copied().fold(0.0, f64::max),
+        min: scaled.iter().copied().reduce(f64::min).unwrap_or(0.0),
+        max: scaled.iter().copied().reduce(f64::max).unwrap_or(0.0),
     };
     let mut out = frame.clone();
     out.with_column(Column::new(name.as_str().into(), scaled))?;
