@@ -163,6 +163,11 @@ pub fn cross_id(by: &str, id: &str) -> String {
     format!("{by}:{id}")
 }
 
+/// Whether a grouping id names a cross of position or side with a segment.
+pub fn is_cross(id: &str) -> bool {
+    id.contains(':') && !id.starts_with("segment:")
+}
+
 /// Who belongs to a planned group, in terms of cell keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Members {

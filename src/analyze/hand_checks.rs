@@ -473,3 +473,27 @@ fn a_weighted_survey_without_responses_gives_zeros_not_infinities() {
     assert_eq!((w.effective_n, w.min, w.max), (0.0, 0.0, 0.0));
     assert!(a.anonymity.all_suppressed);
 }
+
+#[test]
+fn cross_cells_get_no_bootstrap_but_every_other_group_does() {
+    let survey = survey_from(&SEGMENTED.replace("min_group_size = 2", "min_group_size = 1"));
+    let csv = "respondent_id,stance,org,q\n1,no,lab,agree\n2,no,uni,agree\n3,yes,lab,disagree\n4,yes,uni,agree\n";
+    let a = analyze(&survey, &ingest_csv(&survey, csv).responses).unwrap();
+    let q = a.question("q").unwrap();
+    let cross: Vec<&GroupResult> = q
+        .results
+        .iter()
+        .filter(|r| r.grouping == "position:org")
+        .collect();
+    assert_eq!(cross.len(), 4);
+    for r in &q.results {
+        let interval = r.ordinal.as_ref().unwrap().median_interval.as_ref();
+        assert_eq!(
+            interval.is_none(),
+            r.grouping == "position:org",
+            "{}/{}",
+            r.grouping,
+            r.group
+        );
+    }
+}

@@ -230,8 +230,8 @@ fn ordinal(
             "median",
         ])
         .and_then(|b| {
-            // One entry per respondent; weighted, each level's respondents carry the
-            // level's mean weight (cells keep weight sums per level, not each weight).
+            // Weighted, each level's respondents carry the level's mean weight (cells
+            // keep weight sums per level, not each weight).
             let points: Vec<Point> = ordered
                 .iter()
                 .enumerate()
@@ -246,9 +246,11 @@ fn ordinal(
                     count: t.count,
                 })
                 .collect();
-            let (v, w) = respondents(&points);
+            let (v, w, c) = grouped(&points, 1.0);
             let k = ordered.len();
-            b.percentile(&v, &w, move |v, w| resampled_level_quantile(v, w, k, 0.5))
+            b.percentile_grouped(&v, &w, &c, move |v, w| {
+                resampled_level_quantile(v, w, k, 0.5)
+            })
         })
         .map(|i| LevelInterval {
             low: code((i.low.floor().max(0.0) as usize).min(ordered.len() - 1)),
@@ -282,16 +284,13 @@ fn ordinal(
     })
 }
 
-/// Every respondent's answer with their weight, for the bootstrap (which resamples
-/// respondents, so it needs one entry per respondent).
-fn respondents(points: &[Point]) -> (Vec<f64>, Vec<f64>) {
-    let n: usize = points.iter().map(|p| p.count as usize).sum();
-    let (mut values, mut weights) = (Vec::with_capacity(n), Vec::with_capacity(n));
-    for p in points {
-        values.extend(std::iter::repeat_n(p.value, p.count as usize));
-        weights.extend(std::iter::repeat_n(p.weight, p.count as usize));
-    }
-    (values, weights)
+/// The answers as the bootstrap takes them: distinct (value, weight) pairs with how many
+/// respondents gave each.
+fn grouped(points: &[Point], scale: f64) -> (Vec<f64>, Vec<f64>, Vec<u64>) {
+    let values = points.iter().map(|p| p.value / scale).collect();
+    let weights = points.iter().map(|p| p.weight).collect();
+    let counts = points.iter().map(|p| p.count).collect();
+    (values, weights, counts)
 }
 
 /// Distinct values with their total weights (frequency weights), for the statistics.
@@ -315,8 +314,8 @@ fn number_summary(ctx: &Context<'_>, place: Place<'_>, points: &[Point]) -> Opti
         median_interval: ctx
             .bootstrap(&[place.question, place.grouping, place.group, "median"])
             .and_then(|b| {
-                let (v, w) = respondents(points);
-                b.percentile(&v, &w, |v, w| stats::quantile(v, w, 0.5))
+                let (v, w, c) = grouped(points, 1.0);
+                b.percentile_grouped(&v, &w, &c, |v, w| stats::quantile(v, w, 0.5))
             }),
         q3: quantile(0.75)?,
         max: values.last().copied()?,
@@ -336,9 +335,8 @@ fn pooled(ctx: &Context<'_>, place: Place<'_>, points: &[Point]) -> Option<Poole
     let interval = |name: &str, statistic: fn(&[f64], &[f64]) -> Option<f64>| {
         ctx.bootstrap(&[place.question, place.grouping, place.group, name])
             .and_then(|b| {
-                let (mut v, w) = respondents(points);
-                v.iter_mut().for_each(|p| *p /= 100.0);
-                b.percentile(&v, &w, statistic)
+                let (v, w, c) = grouped(points, 100.0);
+                b.percentile_grouped(&v, &w, &c, statistic)
             })
     };
     Some(PooledResult {

@@ -213,6 +213,17 @@ pub(crate) fn tabulate(survey: &Survey, frame: &DataFrame, ctx: &Context<'_>) ->
         .flat_map(|q| (0..totals.len()).map(move |t| (q, t)))
         .filter(|&(q, t)| q != survey.position || decision.groupings[totals[t].0].id == OVERALL)
         .collect();
+    // Cross cells (position × segment) are many and small: they get every count, share,
+    // Wilson interval and measure, but no bootstrap interval, which would cost more than
+    // everything else together on a large panel.
+    let cross_options = Options {
+        resamples: 0,
+        ..*ctx.options
+    };
+    let cross_ctx = Context {
+        options: &cross_options,
+        ..*ctx
+    };
     let mut results: Vec<Vec<GroupResult>> = vec![Vec::new(); survey.questions.len()];
     let computed: Vec<(usize, GroupResult)> = jobs
         .par_iter()
@@ -225,6 +236,11 @@ pub(crate) fn tabulate(survey: &Survey, frame: &DataFrame, ctx: &Context<'_>) ->
                 question: &question.id,
                 grouping: &grouping.id,
                 group: &group.key,
+            };
+            let ctx = if groups::is_cross(&grouping.id) {
+                &cross_ctx
+            } else {
+                ctx
             };
             (
                 q,

@@ -50,7 +50,7 @@ impl Options {
             trim_percent(self.confidence * 100.0),
             if self.resamples > 0 {
                 format!(
-                    ", percentile bootstrap with {} resamples and seed {} for medians and pooled probabilities",
+                    ", percentile bootstrap with {} resamples and seed {} for medians and pooled probabilities (not for position × segment cells)",
                     self.resamples, self.seed
                 )
             } else {

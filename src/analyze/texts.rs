@@ -63,14 +63,17 @@ pub fn by_position(
         }
     }
     for group in &mut out {
+        // Compared by reference: a key of owned strings per comparison would clone every
+        // text n log n times.
         group.respondents.sort_by(|a, b| {
-            let key = |r: &RespondentTexts| {
-                r.texts
-                    .iter()
-                    .map(|t| (t.question.clone(), t.text.clone()))
-                    .collect::<Vec<_>>()
-            };
-            key(a).cmp(&key(b))
+            a.texts
+                .iter()
+                .map(|t| (t.question.as_str(), t.text.as_str()))
+                .cmp(
+                    b.texts
+                        .iter()
+                        .map(|t| (t.question.as_str(), t.text.as_str())),
+                )
         });
     }
     Ok(out)
