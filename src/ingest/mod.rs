@@ -10,6 +10,7 @@ mod problems;
 mod read;
 mod responses;
 pub mod source;
+mod table;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -19,7 +20,7 @@ use serde::Serialize;
 
 pub use cell::{Answer, CODE_SEPARATOR};
 pub use problems::{Effect, Problem, Rejects};
-pub use read::{Context, FileRows, Row};
+pub use read::{Cells, Context, FileRows, Row};
 pub use responses::{Responses, column};
 pub use source::Overrides;
 
@@ -134,56 +135,68 @@ fn context<'a>(survey: &'a Survey, options: &ReadOptions) -> Context<'a> {
 
 /// Joins the files in order: a respondent id seen before (in the same round, for a survey
 /// asked in rounds) is a rejected duplicate.
-fn merge(survey: &Survey, names: &[String], read: Vec<FileRows>) -> Result<Ingested> {
-    let mut first_seen: HashMap<(String, Option<u32>), (usize, u64)> = HashMap::new();
-    let mut rows = Vec::new();
+fn merge(survey: &Survey, names: &[String], mut read: Vec<FileRows>) -> Result<Ingested> {
+    let layout = table::Layout::of(survey);
+    let mut found: Vec<Vec<Problem>> = read
+        .iter_mut()
+        .map(|file| std::mem::take(&mut file.problems))
+        .collect();
+    // Which rows of each file are kept: the first response of each (id, round).
+    let mut keep: Vec<Vec<bool>> = Vec::with_capacity(read.len());
     let mut problems = Vec::new();
     let mut files = Vec::new();
-    for (index, file) in read.into_iter().enumerate() {
-        let name = &names[index];
-        let mut file_problems = file.problems;
-        let mut accepted = 0;
-        let mut rejected = file.rows_rejected;
-        for row in file.rows {
-            let key = (row.respondent_id.clone(), row.round);
-            if let Some((first_file, first_line)) = first_seen.get(&key) {
-                let round = row
-                    .round
-                    .map(|r| format!(" in round {r}"))
-                    .unwrap_or_default();
+    {
+        let mut first_seen: HashMap<(&str, Option<u32>), (usize, u64)> = HashMap::new();
+        for (index, file) in read.iter().enumerate() {
+            let name = &names[index];
+            let mut file_problems = std::mem::take(&mut found[index]);
+            let table = &file.table;
+            let mut kept = vec![true; table.len()];
+            let mut rejected = file.rows_rejected;
+            for (row, id) in table.ids.iter().enumerate() {
+                let (round, line) = (table.rounds[row], table.lines[row]);
+                let first = *first_seen.entry((id, round)).or_insert((index, line));
+                if first == (index, line) {
+                    continue;
+                }
+                let (first_file, first_line) = first;
+                let in_round = round.map(|r| format!(" in round {r}")).unwrap_or_default();
                 file_problems.push(Problem {
                     file: name.clone(),
-                    line: row.line,
+                    line,
                     column: None,
                     field: Some(column::RESPONDENT_ID.to_string()),
-                    value: Some(row.respondent_id.clone()),
+                    value: Some(id.clone()),
                     effect: Effect::RowRejected,
                     reason: format!(
-                        "respondent `{}` already answered{round} at {}:{first_line}; the first response is kept",
-                        row.respondent_id, names[*first_file]
+                        "respondent `{id}` already answered{in_round} at {}:{first_line}; the first response is kept",
+                        names[first_file]
                     ),
                 });
+                kept[row] = false;
                 rejected += 1;
-                continue;
             }
-            first_seen.insert(key, (index, row.line));
-            accepted += 1;
-            rows.push(row);
+            // Whole-column problems (no column number) come after those of a given column.
+            file_problems.sort_by_key(|p| (p.line, p.column.unwrap_or(usize::MAX)));
+            problems.extend(file_problems);
+            let accepted = kept.iter().filter(|k| **k).count() as u64;
+            files.push(FileCounts {
+                file: name.clone(),
+                counts: Counts {
+                    rows_read: file.rows_read,
+                    accepted,
+                    rejected,
+                },
+            });
+            keep.push(kept);
         }
-        // Whole-column problems (no column number) come after those of a given column.
-        file_problems.sort_by_key(|p| (p.line, p.column.unwrap_or(usize::MAX)));
-        problems.extend(file_problems);
-        files.push(FileCounts {
-            file: name.clone(),
-            counts: Counts {
-                rows_read: file.rows_read,
-                accepted,
-                rejected,
-            },
-        });
+    }
+    let mut rows = table::Table::new(&layout);
+    for (file, kept) in read.into_iter().zip(&keep) {
+        rows.append(file.table, &|i| kept[i]);
     }
     Ok(Ingested {
-        responses: Responses::from_rows(survey, &rows)?,
+        responses: Responses::from_table(rows, &layout)?,
         rejects: Rejects { problems },
         files,
     })
