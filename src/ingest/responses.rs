@@ -102,27 +102,41 @@ impl Responses {
     /// The responses as a canonical CSV file, which `ingest` reads back to the same table.
     /// Cells that a spreadsheet would run as formulas are neutralised.
     pub fn to_canonical_csv(&self, survey: &Survey) -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.write_canonical_csv(survey, &mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// [`Responses::to_canonical_csv`], written to `out` a slice of rows at a time, so that
+    /// memory holds the table and one slice's cells, not the whole file as text.
+    pub fn write_canonical_csv(&self, survey: &Survey, out: &mut dyn std::io::Write) -> Result<()> {
+        const ROWS_AT_A_TIME: usize = 1 << 15;
         let columns = survey.columns();
-        let mut writer = csv::Writer::from_writer(Vec::new());
+        let mut writer = csv::Writer::from_writer(out);
         let csv_error = |e: csv::Error| Error::internal(format!("writing CSV: {e}"));
         writer.write_record(columns.header()).map_err(csv_error)?;
-        let cells: Vec<Vec<String>> = columns
-            .columns
-            .iter()
-            .map(|(_, column)| self.canonical_cells(survey, *column))
-            .collect::<Result<_>>()?;
-        for row in 0..self.len() {
-            for column in &cells {
+        for start in (0..self.len()).step_by(ROWS_AT_A_TIME) {
+            let slice = Responses {
+                frame: self.frame.slice(start as i64, ROWS_AT_A_TIME),
+            };
+            let cells: Vec<Vec<String>> = columns
+                .columns
+                .iter()
+                .map(|(_, column)| slice.canonical_cells(survey, *column))
+                .collect::<Result<_>>()?;
+            for row in 0..slice.len() {
+                for column in &cells {
+                    writer
+                        .write_field(escape::csv_cell(&column[row]).as_bytes())
+                        .map_err(csv_error)?;
+                }
                 writer
-                    .write_field(escape::csv_cell(&column[row]).as_bytes())
+                    .write_record(std::iter::empty::<&[u8]>())
                     .map_err(csv_error)?;
             }
-            writer
-                .write_record(std::iter::empty::<&[u8]>())
-                .map_err(csv_error)?;
         }
         writer
-            .into_inner()
+            .flush()
             .map_err(|e| Error::internal(format!("writing CSV: {e}")))
     }
 
