@@ -193,7 +193,8 @@ fn merge(survey: &Survey, names: &[String], mut read: Vec<FileRows>) -> Result<I
     }
     let mut rows = table::Table::new(&layout);
     for (file, kept) in read.into_iter().zip(&keep) {
-        rows.append(file.table, &|i| kept[i]);
+        let all = kept.iter().all(|k| *k);
+        rows.append(file.table, (!all).then_some(kept.as_slice()));
     }
     Ok(Ingested {
         responses: Responses::from_table(rows, &layout)?,

@@ -155,7 +155,7 @@ impl Values {
     }
 
     /// Appends the values of `other` (the same column) where `keep` says so.
-    fn append(&mut self, other: Values, keep: &dyn Fn(usize) -> bool) {
+    fn append(&mut self, other: Values, keep: Option<&[bool]>) {
         match (self, other) {
             (Values::U8(a), Values::U8(b)) => kept(a, b, keep),
             (Values::Bool(a), Values::Bool(b)) => kept(a, b, keep),
@@ -179,14 +179,18 @@ impl Values {
     }
 }
 
-/// Moves the items of `from` whose index `keep` accepts to the end of `into`.
-fn kept<T>(into: &mut Vec<T>, from: Vec<T>, keep: &dyn Fn(usize) -> bool) {
-    into.extend(
-        from.into_iter()
-            .enumerate()
-            .filter(|(i, _)| keep(*i))
-            .map(|(_, v)| v),
-    );
+/// Moves the items of `from` that `keep` marks (all, without it) to the end of `into`.
+fn kept<T>(into: &mut Vec<T>, mut from: Vec<T>, keep: Option<&[bool]>) {
+    match keep {
+        None if into.is_empty() => *into = from,
+        None => into.append(&mut from),
+        Some(keep) => into.extend(
+            from.into_iter()
+                .zip(keep)
+                .filter(|(_, k)| **k)
+                .map(|(v, _)| v),
+        ),
+    }
 }
 
 /// Accepted rows, column by column.
@@ -266,8 +270,9 @@ impl Table {
         }
     }
 
-    /// Appends the rows of `other` for which `keep(index in other)` holds.
-    pub fn append(&mut self, other: Table, keep: &dyn Fn(usize) -> bool) {
+    /// Appends the rows of `other` that `keep` marks (one flag per row of `other`), or all
+    /// of them.
+    pub fn append(&mut self, other: Table, keep: Option<&[bool]>) {
         kept(&mut self.lines, other.lines, keep);
         kept(&mut self.ids, other.ids, keep);
         kept(&mut self.rounds, other.rounds, keep);
