@@ -4,6 +4,8 @@
 mod aggregates;
 mod counts;
 mod groups;
+/// Pure statistics (intervals, bootstrap, agreement, pooling, reliability) on plain slices.
+pub mod stats;
 mod summary;
 mod texts;
 
