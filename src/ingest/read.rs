@@ -24,7 +24,6 @@ use crate::survey::{CanonicalColumn, Columns, Given, Survey, Target, did_you_mea
 /// A record that passed every check.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub line: u64,
     pub respondent_id: String,
     /// Milliseconds since the Unix epoch, UTC.
     pub submitted_at: Option<i64>,
@@ -618,7 +617,6 @@ impl Scratch {
     fn new(survey: &Survey) -> Scratch {
         Scratch {
             row: Row {
-                line: 0,
                 respondent_id: String::new(),
                 submitted_at: None,
                 weight: None,
