@@ -13,6 +13,9 @@ pub mod source;
 mod table;
 
 use std::collections::HashMap;
+
+use foldhash::fast::FixedState;
+use polars::prelude::{BooleanChunked, NewChunkedArray};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -141,45 +144,59 @@ fn merge(survey: &Survey, names: &[String], mut read: Vec<FileRows>) -> Result<I
         .iter_mut()
         .map(|file| std::mem::take(&mut file.problems))
         .collect();
-    // Which rows of each file are kept: the first response of each (id, round).
-    let mut keep: Vec<Vec<bool>> = Vec::with_capacity(read.len());
+    // Per file, per part: which rows are kept (`None`: all of them).
+    let mut keep: Vec<Vec<Option<Vec<bool>>>> = Vec::with_capacity(read.len());
     let mut problems = Vec::new();
     let mut files = Vec::new();
     {
-        let mut first_seen: HashMap<(&str, Option<u32>), (usize, u64)> = HashMap::new();
+        // The first response of each (id, round): its file and line.
+        let mut first_seen: HashMap<(&str, Option<u32>), (usize, u64), FixedState> =
+            HashMap::with_hasher(FixedState::default());
         for (index, file) in read.iter().enumerate() {
             let name = &names[index];
             let mut file_problems = std::mem::take(&mut found[index]);
-            let table = &file.table;
-            let mut kept = vec![true; table.len()];
             let mut rejected = file.rows_rejected;
-            for (row, id) in table.ids.iter().enumerate() {
-                let (round, line) = (table.rounds[row], table.lines[row]);
-                let first = *first_seen.entry((id, round)).or_insert((index, line));
-                if first == (index, line) {
-                    continue;
+            let mut accepted = 0;
+            let mut file_keep = Vec::with_capacity(file.parts.len());
+            for part in &file.parts {
+                let ids = part.frame.column(column::RESPONDENT_ID)?.str()?;
+                let rounds: Vec<Option<u32>> = match survey.panel.rounds {
+                    Some(_) => part.frame.column(column::ROUND)?.u32()?.iter().collect(),
+                    None => vec![None; part.lines.len()],
+                };
+                let mut kept: Option<Vec<bool>> = None;
+                for (row, (id, line)) in ids.iter().zip(&part.lines).enumerate() {
+                    let (id, round, line) = (id.unwrap_or_default(), rounds[row], *line);
+                    let first = *first_seen.entry((id, round)).or_insert((index, line));
+                    if first == (index, line) {
+                        continue;
+                    }
+                    let (first_file, first_line) = first;
+                    let in_round = round.map(|r| format!(" in round {r}")).unwrap_or_default();
+                    file_problems.push(Problem {
+                        file: name.clone(),
+                        line,
+                        column: None,
+                        field: Some(column::RESPONDENT_ID.to_string()),
+                        value: Some(id.to_string()),
+                        effect: Effect::RowRejected,
+                        reason: format!(
+                            "respondent `{id}` already answered{in_round} at {}:{first_line}; the first response is kept",
+                            names[first_file]
+                        ),
+                    });
+                    kept.get_or_insert_with(|| vec![true; part.lines.len()])[row] = false;
+                    rejected += 1;
                 }
-                let (first_file, first_line) = first;
-                let in_round = round.map(|r| format!(" in round {r}")).unwrap_or_default();
-                file_problems.push(Problem {
-                    file: name.clone(),
-                    line,
-                    column: None,
-                    field: Some(column::RESPONDENT_ID.to_string()),
-                    value: Some(id.clone()),
-                    effect: Effect::RowRejected,
-                    reason: format!(
-                        "respondent `{id}` already answered{in_round} at {}:{first_line}; the first response is kept",
-                        names[first_file]
-                    ),
-                });
-                kept[row] = false;
-                rejected += 1;
+                accepted += kept
+                    .as_ref()
+                    .map_or(part.lines.len(), |k| k.iter().filter(|k| **k).count())
+                    as u64;
+                file_keep.push(kept);
             }
             // Whole-column problems (no column number) come after those of a given column.
             file_problems.sort_by_key(|p| (p.line, p.column.unwrap_or(usize::MAX)));
             problems.extend(file_problems);
-            let accepted = kept.iter().filter(|k| **k).count() as u64;
             files.push(FileCounts {
                 file: name.clone(),
                 counts: Counts {
@@ -188,16 +205,23 @@ fn merge(survey: &Survey, names: &[String], mut read: Vec<FileRows>) -> Result<I
                     rejected,
                 },
             });
-            keep.push(kept);
+            keep.push(file_keep);
         }
     }
-    let mut rows = table::Table::new(&layout);
-    for (file, kept) in read.into_iter().zip(&keep) {
-        let all = kept.iter().all(|k| *k);
-        rows.append(file.table, (!all).then_some(kept.as_slice()));
+    let mut frame = table::Table::new(&layout).finish(&layout)?.frame;
+    for (file, file_keep) in read.into_iter().zip(keep) {
+        for (part, kept) in file.parts.into_iter().zip(file_keep) {
+            let part = match kept {
+                None => part.frame,
+                Some(kept) => part
+                    .frame
+                    .filter(&BooleanChunked::from_slice("kept".into(), &kept))?,
+            };
+            frame.vstack_mut_owned(part)?;
+        }
     }
     Ok(Ingested {
-        responses: Responses::from_table(rows, &layout)?,
+        responses: Responses::from_frame(frame),
         rejects: Rejects { problems },
         files,
     })

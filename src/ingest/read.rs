@@ -16,7 +16,7 @@ use super::cell::{self, Answer};
 use super::mapping::{self, Mapped, Mapping};
 use super::problems::{Effect, Problem};
 use super::source::{self, Block, Body, OpenError, Overrides, RecordRef, Source, Tool, Unreadable};
-use super::table::{Layout, Table};
+use super::table::{Layout, Part, Table};
 use crate::error::Result;
 use crate::escape;
 use crate::survey::{CanonicalColumn, Columns, Given, Survey, Target, did_you_mean};
@@ -60,8 +60,11 @@ pub struct FileRows {
     pub rows_read: u64,
     /// Records set aside; each has at least one `RowRejected` problem.
     pub rows_rejected: u64,
-    pub table: Table,
+    /// The accepted rows, a part per block read, in file order.
+    pub parts: Vec<Part>,
     pub problems: Vec<Problem>,
+    /// Rows accepted since the last part was made.
+    table: Table,
 }
 
 impl FileRows {
@@ -69,17 +72,27 @@ impl FileRows {
         FileRows {
             rows_read: 0,
             rows_rejected: 0,
-            table: Table::new(&context.layout),
+            parts: Vec::new(),
             problems: Vec::new(),
+            table: Table::new(&context.layout),
         }
     }
 
-    /// Appends what a later part of the same file gave.
-    fn absorb(&mut self, part: FileRows) {
-        self.rows_read += part.rows_read;
-        self.rows_rejected += part.rows_rejected;
-        self.table.append(part.table, None);
-        self.problems.extend(part.problems);
+    /// Makes the rows accepted so far into a part.
+    fn seal(mut self, context: &Context<'_>) -> Result<FileRows> {
+        let table = std::mem::replace(&mut self.table, Table::new(&context.layout));
+        if !table.is_empty() {
+            self.parts.push(table.finish(&context.layout)?);
+        }
+        Ok(self)
+    }
+
+    /// Appends what a later stretch of the same file gave (sealed).
+    fn absorb(&mut self, later: FileRows) {
+        self.rows_read += later.rows_read;
+        self.rows_rejected += later.rows_rejected;
+        self.parts.extend(later.parts);
+        self.problems.extend(later.problems);
     }
 }
 
@@ -154,7 +167,7 @@ struct FatalHeader {
 pub fn read_file(context: &Context<'_>, path: &Path, overrides: &Overrides) -> Result<FileRows> {
     let name = path.display().to_string();
     match source::open(path, overrides) {
-        Ok(source) => Ok(read_source(context, source)),
+        Ok(source) => read_source(context, source),
         Err(e) if e.is_input_problem() => Ok(unopenable(context, &name, &e)),
         Err(e) => Err(e.into()),
     }
@@ -168,7 +181,7 @@ pub fn read_bytes(
     overrides: &Overrides,
 ) -> Result<FileRows> {
     match source::open_bytes(file, bytes.to_vec(), overrides) {
-        Ok(source) => Ok(read_source(context, source)),
+        Ok(source) => read_source(context, source),
         Err(e) if e.is_input_problem() => Ok(unopenable(context, file, &e)),
         Err(e) => Err(e.into()),
     }
@@ -196,12 +209,12 @@ fn unopenable(context: &Context<'_>, file: &str, error: &OpenError) -> FileRows 
 /// Reads an opened file. canvass's own format is matched by column name and validated
 /// record by record as it streams; any other tool's export is first mapped onto the
 /// survey's canonical columns by [`mapping`], then validated the same way.
-pub fn read_source(context: &Context<'_>, source: Source) -> FileRows {
+pub fn read_source(context: &Context<'_>, source: Source) -> Result<FileRows> {
     // An empty file has no tool; the canonical reading says what header it expected.
     if source.detected.tool == Tool::Canonical || source.header.is_empty() {
         read_canonical(context, source)
     } else {
-        read_export(context, source)
+        read_export(context, source).seal(context)
     }
 }
 
@@ -366,7 +379,7 @@ fn note_unreadable(out: &mut FileRows, file: &str, unreadable: Unreadable) -> bo
 /// canvass's own format: its first heading row is matched against the survey's columns,
 /// then every record is validated as it is read; text a block of records at a time, on
 /// every core.
-fn read_canonical(context: &Context<'_>, source: Source) -> FileRows {
+fn read_canonical(context: &Context<'_>, source: Source) -> Result<FileRows> {
     let file = source.file.as_str();
     let mut out = FileRows::new(context);
     let Some(header) = source.header.first() else {
@@ -376,7 +389,7 @@ fn read_canonical(context: &Context<'_>, source: Source) -> FileRows {
         );
         out.problems
             .push(Problem::at(file, 1, Effect::FileRejected, reason));
-        return out;
+        return Ok(out);
     };
     let (mapping, fatal) = map_header(context, file, header.line, &header.cells, &mut out.problems);
     let reading = Canonical {
@@ -398,12 +411,15 @@ fn read_canonical(context: &Context<'_>, source: Source) -> FileRows {
                     .take(batch)
                     .collect::<Vec<_>>()
                     .into_par_iter()
-                    .map(|block| reading.block(block, width))
-                    .collect();
+                    .map(|block| {
+                        let (part, go_on) = reading.block(block, width);
+                        Ok((part.seal(context)?, go_on))
+                    })
+                    .collect::<Result<_>>()?;
                 for (part, go_on) in parts {
                     out.absorb(part);
                     if !go_on {
-                        return out;
+                        return Ok(out);
                     }
                 }
             }
@@ -424,7 +440,7 @@ fn read_canonical(context: &Context<'_>, source: Source) -> FileRows {
             }
         }
     }
-    out
+    out.seal(context)
 }
 
 /// What reading the records of a canonical file needs, shared by the threads.

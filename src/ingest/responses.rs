@@ -22,7 +22,6 @@ use polars::prelude::*;
 use polars_io::prelude::{ParquetCompression, ParquetWriter, StatisticsOptions};
 
 use super::cell::CODE_SEPARATOR;
-use super::table::{Layout, Table};
 use crate::error::{Error, Result};
 use crate::escape;
 use crate::survey::{CanonicalColumn, Question, QuestionKind, Survey};
@@ -62,11 +61,10 @@ pub mod column {
 }
 
 impl Responses {
-    /// The table of the rows accepted, in the order they were.
-    pub(crate) fn from_table(table: Table, layout: &Layout) -> Result<Responses> {
-        Ok(Responses {
-            frame: table.into_frame(layout)?,
-        })
+    /// The table of the rows accepted, in the order they were: columns as documented
+    /// above (see [`super::table::Layout`]).
+    pub(crate) fn from_frame(frame: DataFrame) -> Responses {
+        Responses { frame }
     }
 
     pub fn frame(&self) -> &DataFrame {
@@ -85,8 +83,8 @@ impl Responses {
     /// The table as a Parquet file, column for column and type for type, for analysis in
     /// Python, R or DuckDB without re-parsing the canonical CSV.
     ///
-    /// The bytes depend only on the table: the compression and row-group size are fixed
-    /// here, polars writes a constant `created_by` ("Polars") and no timestamp, and its
+    /// The bytes depend only on the table: its columns are made one chunk each, the
+    /// compression and row-group size are fixed here, polars writes a constant `created_by` ("Polars") and no timestamp, and its
     /// parallel column encoding is put back in column order.
     pub fn to_parquet(&self) -> Result<Vec<u8>> {
         let mut bytes = Vec::new();
@@ -95,7 +93,9 @@ impl Responses {
             .with_compression(ParquetCompression::Zstd(None))
             .with_statistics(StatisticsOptions::default())
             .with_row_group_size(Some(PARQUET_ROW_GROUP_ROWS))
-            .finish(&mut self.frame.clone())?;
+            // One chunk per column: how a file was read in blocks must not show in the
+            // file's bytes.
+            .finish(self.frame.clone().rechunk_mut_par())?;
         Ok(bytes)
     }
 

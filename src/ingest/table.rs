@@ -1,7 +1,7 @@
 //! The response table as it is built: one typed vector per column, appended to as rows
-//! are accepted, so that accepted rows cost only their typed values. Blocks of a file are
-//! built on several threads and appended in file order; [`super::Responses`] turns the
-//! result into the polars table once.
+//! are accepted, so that accepted rows cost only their typed values. Each block of a file
+//! becomes a polars table on the thread that read it; joining them in file order only
+//! links their columns.
 
 use polars::prelude::*;
 
@@ -154,19 +154,6 @@ impl Values {
         }
     }
 
-    /// Appends the values of `other` (the same column) where `keep` says so.
-    fn append(&mut self, other: Values, keep: Option<&[bool]>) {
-        match (self, other) {
-            (Values::U8(a), Values::U8(b)) => kept(a, b, keep),
-            (Values::Bool(a), Values::Bool(b)) => kept(a, b, keep),
-            (Values::F64(a), Values::F64(b)) => kept(a, b, keep),
-            (Values::I32(a), Values::I32(b)) => kept(a, b, keep),
-            (Values::Str(a), Values::Str(b)) => kept(a, b, keep),
-            // Tables of one survey share one layout.
-            _ => unreachable!("columns of different types"),
-        }
-    }
-
     fn into_column(self, name: &str) -> Column {
         let name = PlSmallStr::from(name);
         match self {
@@ -179,27 +166,21 @@ impl Values {
     }
 }
 
-/// Moves the items of `from` that `keep` marks (all, without it) to the end of `into`.
-fn kept<T>(into: &mut Vec<T>, mut from: Vec<T>, keep: Option<&[bool]>) {
-    match keep {
-        None if into.is_empty() => *into = from,
-        None => into.append(&mut from),
-        Some(keep) => into.extend(
-            from.into_iter()
-                .zip(keep)
-                .filter(|(_, k)| **k)
-                .map(|(v, _)| v),
-        ),
-    }
+/// Accepted rows of one stretch of a file, as a polars table, with the line each row
+/// starts on (for messages about it).
+#[derive(Debug, Clone)]
+pub struct Part {
+    pub frame: DataFrame,
+    pub lines: Vec<u64>,
 }
 
 /// Accepted rows, column by column.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// The line each row starts on, for messages about it.
-    pub lines: Vec<u64>,
-    pub ids: Vec<String>,
-    pub rounds: Vec<Option<u32>>,
+    lines: Vec<u64>,
+    ids: Vec<String>,
+    rounds: Vec<Option<u32>>,
     submitted: Vec<Option<i64>>,
     weights: Vec<Option<f64>>,
     columns: Vec<Values>,
@@ -270,21 +251,18 @@ impl Table {
         }
     }
 
-    /// Appends the rows of `other` that `keep` marks (one flag per row of `other`), or all
-    /// of them.
-    pub fn append(&mut self, other: Table, keep: Option<&[bool]>) {
-        kept(&mut self.lines, other.lines, keep);
-        kept(&mut self.ids, other.ids, keep);
-        kept(&mut self.rounds, other.rounds, keep);
-        kept(&mut self.submitted, other.submitted, keep);
-        kept(&mut self.weights, other.weights, keep);
-        for (values, more) in self.columns.iter_mut().zip(other.columns) {
-            values.append(more, keep);
-        }
+    /// The rows as a [`Part`]: built where they were read (on a worker thread, for a
+    /// block), so that joining the parts of a file only links their columns.
+    pub fn finish(mut self, layout: &Layout) -> Result<Part> {
+        let lines = std::mem::take(&mut self.lines);
+        Ok(Part {
+            frame: self.into_frame(layout)?,
+            lines,
+        })
     }
 
     /// The polars table, columns as documented in [`super::responses`].
-    pub fn into_frame(self, layout: &Layout) -> Result<DataFrame> {
+    fn into_frame(self, layout: &Layout) -> Result<DataFrame> {
         let height = self.len();
         let mut columns = vec![
             Column::new(column::RESPONDENT_ID.into(), self.ids),

@@ -747,7 +747,7 @@ fn blocks_read_in_parallel_give_what_one_record_at_a_time_gives() {
         records,
     );
     let context = Context::new(&survey);
-    let file = read::read_source(&context, in_memory);
+    let file = read::read_source(&context, in_memory).unwrap();
     let sequential = merge(&survey, &["big.csv".to_string()], vec![file]).unwrap();
     assert!(
         sequential
@@ -756,4 +756,10 @@ fn blocks_read_in_parallel_give_what_one_record_at_a_time_gives() {
             .equals_missing(two.responses.frame())
     );
     assert_eq!(sequential.rejects.problems, two.rejects.problems);
+    // Read in blocks or at once, the files written are the same bytes.
+    assert!(sequential.responses.to_parquet().unwrap() == two.responses.to_parquet().unwrap());
+    assert!(
+        sequential.responses.to_canonical_csv(&survey).unwrap()
+            == two.responses.to_canonical_csv(&survey).unwrap()
+    );
 }
