@@ -662,10 +662,12 @@ impl Scratch {
         row.submitted_at = None;
         row.weight = None;
         row.round = None;
-        for answers in row.answers.iter_mut().chain(row.coded.iter_mut()) {
-            answers.fill(Answer::Missing);
+        // Only the questions the last record answered hold anything.
+        for &(q, _) in &self.cells_of {
+            row.answers[q].fill(Answer::Missing);
+            row.coded[q].fill(Answer::Missing);
+            row.others[q] = None;
         }
-        row.others.fill(None);
         self.cells_of.clear();
         self.refused.clear();
         self.forgivable.clear();
