@@ -662,8 +662,14 @@ impl Scratch {
         row.submitted_at = None;
         row.weight = None;
         row.round = None;
-        // Only the questions the last record answered hold anything.
+        // Only the questions the last record answered hold anything. A question's cells
+        // are usually side by side (a matrix's rows), so it is cleared once for them.
+        let mut last = None;
         for &(q, _) in &self.cells_of {
+            if last == Some(q) {
+                continue;
+            }
+            last = Some(q);
             row.answers[q].fill(Answer::Missing);
             row.coded[q].fill(Answer::Missing);
             row.others[q] = None;
