@@ -20,8 +20,7 @@ fn fixture(name: &str) -> PathBuf {
 fn read(name: &str) -> (Source, Vec<Record>) {
     let mut source = open(&fixture(name), &Overrides::default()).unwrap();
     let records = source
-        .records
-        .by_ref()
+        .take_records()
         .map(|r| r.unwrap_or_else(|u| panic!("{name}:{}: {}", u.line, u.reason)))
         .collect();
     (source, records)
@@ -252,8 +251,7 @@ fn all_rows(name: &str) -> (Source, Vec<Record>) {
 fn read_bytes(name: &str, bytes: Vec<u8>) -> (Source, Vec<Record>) {
     let mut source = open_bytes(name, bytes, &Overrides::default()).unwrap();
     let records: Vec<Record> = source
-        .records
-        .by_ref()
+        .take_records()
         .map(|r| r.unwrap_or_else(|u| panic!("{name}:{}: {}", u.line, u.reason)))
         .collect();
     let mut rows = source.header.clone();
@@ -401,7 +399,7 @@ fn a_stray_quote_in_a_real_export_is_reported_and_reading_goes_on() {
         &Overrides::default(),
     )
     .unwrap();
-    let items: Vec<_> = source.records.by_ref().collect();
+    let items: Vec<_> = source.take_records().collect();
     let bad: Vec<_> = items.iter().filter_map(|r| r.as_ref().err()).collect();
     assert_eq!(bad.len(), 1, "{bad:?}");
     assert_eq!(bad[0].line, 10);
@@ -462,7 +460,7 @@ proptest! {
         }
         let mut source = open_bytes(name, bytes.clone(), &Overrides::default()).unwrap();
         let mut lines: Vec<u64> = source.header.iter().map(|h| h.line).collect();
-        for item in source.records.by_ref() {
+        for item in source.take_records() {
             lines.push(match item {
                 Ok(record) => record.line,
                 Err(unreadable) => unreadable.line,
@@ -505,5 +503,5 @@ fn utf16_override_reads_a_file_without_a_bom() {
     let mut source = open_bytes("r.csv", bytes, &overrides).unwrap();
     assert_eq!(source.detected.tool, Tool::Unknown, "--tool wins");
     assert_eq!(source.detected.header_rows, 1);
-    assert_eq!(source.records.by_ref().count(), 5);
+    assert_eq!(source.take_records().count(), 5);
 }

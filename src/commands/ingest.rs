@@ -10,13 +10,22 @@ pub fn run(arg: &str, files: &[PathBuf], out: &Path, options: &ReadOptions) -> R
     let loaded = super::load_survey(arg)?;
     let ingested = ingest::ingest_with(&loaded.survey, files, options)?;
     super::print_ingest_summary(&ingested);
+    // The response file can be as large as the input: it is written as it is made.
+    let mut failed = None;
+    output::write_streamed(&out.join("responses.csv"), |file| {
+        ingested
+            .responses
+            .write_canonical_csv(&loaded.survey, file)
+            .map_err(|e| {
+                let io = std::io::Error::other(e.to_string());
+                failed = Some(e);
+                io
+            })
+    })
+    .map_err(|e| failed.take().unwrap_or(e))?;
     output::write_all(
         out,
         &[
-            OutputFile::new(
-                "responses.csv",
-                ingested.responses.to_canonical_csv(&loaded.survey)?,
-            ),
             OutputFile::new("responses.parquet", ingested.responses.to_parquet()?),
             OutputFile::new("rejects.csv", ingested.rejects.to_csv()),
         ],

@@ -10,8 +10,12 @@ mod problems;
 mod read;
 mod responses;
 pub mod source;
+mod table;
 
 use std::collections::HashMap;
+
+use foldhash::fast::FixedState;
+use polars::prelude::{BooleanChunked, NewChunkedArray};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -19,7 +23,7 @@ use serde::Serialize;
 
 pub use cell::{Answer, CODE_SEPARATOR};
 pub use problems::{Effect, Problem, Rejects};
-pub use read::{Context, FileRows, Row};
+pub use read::{Cells, Context, FileRows, Row};
 pub use responses::{Responses, column};
 pub use source::Overrides;
 
@@ -134,56 +138,90 @@ fn context<'a>(survey: &'a Survey, options: &ReadOptions) -> Context<'a> {
 
 /// Joins the files in order: a respondent id seen before (in the same round, for a survey
 /// asked in rounds) is a rejected duplicate.
-fn merge(survey: &Survey, names: &[String], read: Vec<FileRows>) -> Result<Ingested> {
-    let mut first_seen: HashMap<(String, Option<u32>), (usize, u64)> = HashMap::new();
-    let mut rows = Vec::new();
+fn merge(survey: &Survey, names: &[String], mut read: Vec<FileRows>) -> Result<Ingested> {
+    let layout = table::Layout::of(survey);
+    let mut found: Vec<Vec<Problem>> = read
+        .iter_mut()
+        .map(|file| std::mem::take(&mut file.problems))
+        .collect();
+    // Per file, per part: which rows are kept (`None`: all of them).
+    let mut keep: Vec<Vec<Option<Vec<bool>>>> = Vec::with_capacity(read.len());
     let mut problems = Vec::new();
     let mut files = Vec::new();
-    for (index, file) in read.into_iter().enumerate() {
-        let name = &names[index];
-        let mut file_problems = file.problems;
-        let mut accepted = 0;
-        let mut rejected = file.rows_rejected;
-        for row in file.rows {
-            let key = (row.respondent_id.clone(), row.round);
-            if let Some((first_file, first_line)) = first_seen.get(&key) {
-                let round = row
-                    .round
-                    .map(|r| format!(" in round {r}"))
-                    .unwrap_or_default();
-                file_problems.push(Problem {
-                    file: name.clone(),
-                    line: row.line,
-                    column: None,
-                    field: Some(column::RESPONDENT_ID.to_string()),
-                    value: Some(row.respondent_id.clone()),
-                    effect: Effect::RowRejected,
-                    reason: format!(
-                        "respondent `{}` already answered{round} at {}:{first_line}; the first response is kept",
-                        row.respondent_id, names[*first_file]
-                    ),
-                });
-                rejected += 1;
-                continue;
+    {
+        // The first response of each (id, round): its file and line.
+        let mut first_seen: HashMap<(&str, Option<u32>), (usize, u64), FixedState> =
+            HashMap::with_hasher(FixedState::default());
+        for (index, file) in read.iter().enumerate() {
+            let name = &names[index];
+            let mut file_problems = std::mem::take(&mut found[index]);
+            let mut rejected = file.rows_rejected;
+            let mut accepted = 0;
+            let mut file_keep = Vec::with_capacity(file.parts.len());
+            for part in &file.parts {
+                let ids = part.frame.column(column::RESPONDENT_ID)?.str()?;
+                let rounds: Vec<Option<u32>> = match survey.panel.rounds {
+                    Some(_) => part.frame.column(column::ROUND)?.u32()?.iter().collect(),
+                    None => vec![None; part.lines.len()],
+                };
+                let mut kept: Option<Vec<bool>> = None;
+                for (row, (id, line)) in ids.iter().zip(&part.lines).enumerate() {
+                    let (id, round, line) = (id.unwrap_or_default(), rounds[row], *line);
+                    let first = *first_seen.entry((id, round)).or_insert((index, line));
+                    if first == (index, line) {
+                        continue;
+                    }
+                    let (first_file, first_line) = first;
+                    let in_round = round.map(|r| format!(" in round {r}")).unwrap_or_default();
+                    file_problems.push(Problem {
+                        file: name.clone(),
+                        line,
+                        column: None,
+                        field: Some(column::RESPONDENT_ID.to_string()),
+                        value: Some(id.to_string()),
+                        effect: Effect::RowRejected,
+                        reason: format!(
+                            "respondent `{id}` already answered{in_round} at {}:{first_line}; the first response is kept",
+                            names[first_file]
+                        ),
+                    });
+                    kept.get_or_insert_with(|| vec![true; part.lines.len()])[row] = false;
+                    rejected += 1;
+                }
+                accepted += kept
+                    .as_ref()
+                    .map_or(part.lines.len(), |k| k.iter().filter(|k| **k).count())
+                    as u64;
+                file_keep.push(kept);
             }
-            first_seen.insert(key, (index, row.line));
-            accepted += 1;
-            rows.push(row);
+            // Whole-column problems (no column number) come after those of a given column.
+            file_problems.sort_by_key(|p| (p.line, p.column.unwrap_or(usize::MAX)));
+            problems.extend(file_problems);
+            files.push(FileCounts {
+                file: name.clone(),
+                counts: Counts {
+                    rows_read: file.rows_read,
+                    accepted,
+                    rejected,
+                },
+            });
+            keep.push(file_keep);
         }
-        // Whole-column problems (no column number) come after those of a given column.
-        file_problems.sort_by_key(|p| (p.line, p.column.unwrap_or(usize::MAX)));
-        problems.extend(file_problems);
-        files.push(FileCounts {
-            file: name.clone(),
-            counts: Counts {
-                rows_read: file.rows_read,
-                accepted,
-                rejected,
-            },
-        });
+    }
+    let mut frame = table::Table::new(&layout).finish(&layout)?.frame;
+    for (file, file_keep) in read.into_iter().zip(keep) {
+        for (part, kept) in file.parts.into_iter().zip(file_keep) {
+            let part = match kept {
+                None => part.frame,
+                Some(kept) => part
+                    .frame
+                    .filter(&BooleanChunked::from_slice("kept".into(), &kept))?,
+            };
+            frame.vstack_mut_owned(part)?;
+        }
     }
     Ok(Ingested {
-        responses: Responses::from_rows(survey, &rows)?,
+        responses: Responses::from_frame(frame),
         rejects: Rejects { problems },
         files,
     })

@@ -62,6 +62,21 @@ pub struct Problem {
     pub reason: String,
 }
 
+impl Problem {
+    /// A problem with a whole line (no column).
+    pub fn at(file: &str, line: u64, effect: Effect, reason: String) -> Problem {
+        Problem {
+            file: file.to_string(),
+            line,
+            column: None,
+            field: None,
+            value: None,
+            effect,
+            reason,
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     /// `file:line:column: reason` — the form editors and terminals can jump to.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

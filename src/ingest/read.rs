@@ -1,16 +1,22 @@
 //! Reading one response file: canvass's own, matched by column name, or another tool's
 //! export, mapped onto the canonical columns first; then every record becomes a
-//! validated [`Row`] or a rejected one.
+//! validated [`Row`], appended to the file's [`Table`], or a rejected one.
+//!
+//! A canonical text file, the one that can be large, is validated a block of records at
+//! a time on every core ([`rayon`]); the blocks' tables and problems are joined in file
+//! order, so the result does not depend on the number of threads.
 
 use std::collections::HashSet;
 use std::path::Path;
 
 use chrono::DateTime;
+use rayon::prelude::*;
 
 use super::cell::{self, Answer};
 use super::mapping::{self, Mapped, Mapping};
 use super::problems::{Effect, Problem};
-use super::source::{self, OpenError, Overrides, Source, Tool, Unreadable};
+use super::source::{self, Block, Body, OpenError, Overrides, RecordRef, Source, Tool, Unreadable};
+use super::table::{Layout, Part, Table};
 use crate::error::Result;
 use crate::escape;
 use crate::survey::{CanonicalColumn, Columns, Given, Survey, Target, did_you_mean};
@@ -18,7 +24,6 @@ use crate::survey::{CanonicalColumn, Columns, Given, Survey, Target, did_you_mea
 /// A record that passed every check.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
-    pub line: u64,
     pub respondent_id: String,
     /// Milliseconds since the Unix epoch, UTC.
     pub submitted_at: Option<i64>,
@@ -47,21 +52,82 @@ impl Row {
     }
 }
 
-/// What one file gave: accepted rows, and every problem, each with its line.
-#[derive(Debug, Clone, Default)]
+/// What one file (or one block of it) gave: accepted rows, and every problem, each with
+/// its line.
+#[derive(Debug, Clone)]
 pub struct FileRows {
     /// Records after the header.
     pub rows_read: u64,
     /// Records set aside; each has at least one `RowRejected` problem.
     pub rows_rejected: u64,
-    pub rows: Vec<Row>,
+    /// The accepted rows, a part per block read, in file order.
+    pub parts: Vec<Part>,
     pub problems: Vec<Problem>,
+    /// Rows accepted since the last part was made.
+    table: Table,
+}
+
+impl FileRows {
+    fn new(context: &Context<'_>) -> FileRows {
+        FileRows {
+            rows_read: 0,
+            rows_rejected: 0,
+            parts: Vec::new(),
+            problems: Vec::new(),
+            table: Table::new(&context.layout),
+        }
+    }
+
+    /// Makes the rows accepted so far into a part.
+    fn seal(mut self, context: &Context<'_>) -> Result<FileRows> {
+        let table = std::mem::replace(&mut self.table, Table::new(&context.layout));
+        if !table.is_empty() {
+            self.parts.push(table.finish(&context.layout)?);
+        }
+        Ok(self)
+    }
+
+    /// Appends what a later stretch of the same file gave (sealed).
+    fn absorb(&mut self, later: FileRows) {
+        self.rows_read += later.rows_read;
+        self.rows_rejected += later.rows_rejected;
+        self.parts.extend(later.parts);
+        self.problems.extend(later.problems);
+    }
+}
+
+/// The cells of one record, however it was read.
+pub trait Cells {
+    fn count(&self) -> usize;
+    fn cell(&self, i: usize) -> &str;
+}
+
+impl Cells for [String] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn cell(&self, i: usize) -> &str {
+        &self[i]
+    }
+}
+
+impl Cells for RecordRef<'_> {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn cell(&self, i: usize) -> &str {
+        RecordRef::cell(self, i)
+    }
 }
 
 /// What reading a file needs from the survey, built once for all files.
 pub struct Context<'a> {
     pub survey: &'a Survey,
     pub columns: Columns,
+    /// The response table's columns.
+    pub layout: Layout,
     /// The panel roster's ids, when the survey has one.
     pub roster: Option<HashSet<&'a str>>,
     /// Reject a row for any bad cell (`--strict`); by default a bad answer costs only its
@@ -79,6 +145,7 @@ impl<'a> Context<'a> {
             include_incomplete: survey.ingest.include_incomplete,
             survey,
             columns: survey.columns(),
+            layout: Layout::of(survey),
             roster: survey
                 .panel
                 .roster
@@ -100,8 +167,8 @@ struct FatalHeader {
 pub fn read_file(context: &Context<'_>, path: &Path, overrides: &Overrides) -> Result<FileRows> {
     let name = path.display().to_string();
     match source::open(path, overrides) {
-        Ok(source) => Ok(read_source(context, source)),
-        Err(e) if e.is_input_problem() => Ok(unopenable(&name, &e)),
+        Ok(source) => read_source(context, source),
+        Err(e) if e.is_input_problem() => Ok(unopenable(context, &name, &e)),
         Err(e) => Err(e.into()),
     }
 }
@@ -114,41 +181,40 @@ pub fn read_bytes(
     overrides: &Overrides,
 ) -> Result<FileRows> {
     match source::open_bytes(file, bytes.to_vec(), overrides) {
-        Ok(source) => Ok(read_source(context, source)),
-        Err(e) if e.is_input_problem() => Ok(unopenable(file, &e)),
+        Ok(source) => read_source(context, source),
+        Err(e) if e.is_input_problem() => Ok(unopenable(context, file, &e)),
         Err(e) => Err(e.into()),
     }
 }
 
 /// A file whose content cannot be read at all (a broken workbook): every row of it is lost.
-fn unopenable(file: &str, error: &OpenError) -> FileRows {
+fn unopenable(context: &Context<'_>, file: &str, error: &OpenError) -> FileRows {
     let reason = match &error.problem {
         source::Problem::NotASpreadsheet(reason) => reason.clone(),
         _ => error.to_string(),
     };
-    FileRows {
-        problems: vec![Problem {
-            file: file.to_string(),
-            line: 1,
-            column: None,
-            field: None,
-            value: None,
-            effect: Effect::FileRejected,
-            reason,
-        }],
-        ..FileRows::default()
-    }
+    let mut out = FileRows::new(context);
+    out.problems.push(Problem {
+        file: file.to_string(),
+        line: 1,
+        column: None,
+        field: None,
+        value: None,
+        effect: Effect::FileRejected,
+        reason,
+    });
+    out
 }
 
 /// Reads an opened file. canvass's own format is matched by column name and validated
 /// record by record as it streams; any other tool's export is first mapped onto the
 /// survey's canonical columns by [`mapping`], then validated the same way.
-pub fn read_source(context: &Context<'_>, source: Source) -> FileRows {
+pub fn read_source(context: &Context<'_>, source: Source) -> Result<FileRows> {
     // An empty file has no tool; the canonical reading says what header it expected.
     if source.detected.tool == Tool::Canonical || source.header.is_empty() {
         read_canonical(context, source)
     } else {
-        read_export(context, source)
+        read_export(context, source).seal(context)
     }
 }
 
@@ -160,7 +226,7 @@ pub fn read_source(context: &Context<'_>, source: Source) -> FileRows {
 /// canonical file, the one that can be large, never comes this way.
 fn read_export(context: &Context<'_>, source: Source) -> FileRows {
     let file = source.file.clone();
-    let mut out = FileRows::default();
+    let mut out = FileRows::new(context);
     let (mut plan, plan_problems) = mapping::plan(
         context.survey,
         &file,
@@ -172,7 +238,7 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
         },
     );
     out.problems.extend(plan_problems);
-    let records: Vec<_> = source.records.collect();
+    let records: Vec<_> = source.body.records().collect();
     out.problems
         .extend(plan.settle(records.iter().filter_map(|r| r.as_ref().ok())));
 
@@ -185,6 +251,7 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
         .collect();
     let header_line = source.header.first().map_or(1, |r| r.line);
     let (columns, fatal) = map_header(context, &file, header_line, &canonical, &mut out.problems);
+    let mut scratch = Scratch::new(context.survey);
 
     for record in records {
         let record = match record {
@@ -230,12 +297,12 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
                     .map_or(String::new(), |c| c.text.clone())
             })
             .collect();
-        let (row, cell_problems) = read_record(context, &columns, &cells);
-        let rejected = cell_problems.iter().any(|p| p.1 == Effect::RowRejected);
+        read_record(context, &columns, cells.as_slice(), &mut scratch);
+        let rejected = scratch.rejected();
         if rejected {
             out.rows_rejected += 1;
         }
-        for (column, effect, value, reason) in cell_problems {
+        for (column, effect, value, reason) in scratch.problems.drain(..) {
             // Back from the canonical cell to the export column it came from.
             let canonical = column.map(|c| fed[c]);
             let export_column = canonical.and_then(|i| plan.source_column(i));
@@ -254,10 +321,8 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
             });
         }
         if !rejected {
-            out.rows.push(Row {
-                line: record.line,
-                ..row
-            });
+            out.table
+                .push(&context.layout, record.line, &mut scratch.row);
         }
     }
     out
@@ -312,87 +377,159 @@ fn note_unreadable(out: &mut FileRows, file: &str, unreadable: Unreadable) -> bo
 }
 
 /// canvass's own format: its first heading row is matched against the survey's columns,
-/// then every record is validated as it is read.
-fn read_canonical(context: &Context<'_>, source: Source) -> FileRows {
+/// then every record is validated as it is read; text a block of records at a time, on
+/// every core.
+fn read_canonical(context: &Context<'_>, source: Source) -> Result<FileRows> {
     let file = source.file.as_str();
-    let mut out = FileRows::default();
-    let problem = |line: u64, effect: Effect, reason: String| Problem {
-        file: file.to_string(),
-        line,
-        column: None,
-        field: None,
-        value: None,
-        effect,
-        reason,
-    };
-
+    let mut out = FileRows::new(context);
     let Some(header) = source.header.first() else {
         let reason = format!(
             "the file is empty; expected a header row: {}",
             context.columns.header().join(",")
         );
-        out.problems.push(problem(1, Effect::FileRejected, reason));
-        return out;
+        out.problems
+            .push(Problem::at(file, 1, Effect::FileRejected, reason));
+        return Ok(out);
     };
-    let header_line = header.line;
-    let (mapping, fatal) = map_header(context, file, header_line, &header.cells, &mut out.problems);
-    let names: Vec<String> = header.cells.iter().map(|h| h.trim().to_string()).collect();
-
-    for record in source.records {
-        let record = match record {
-            Ok(record) => record,
-            Err(unreadable) => {
-                if !note_unreadable(&mut out, file, unreadable) {
-                    break;
+    let (mapping, fatal) = map_header(context, file, header.line, &header.cells, &mut out.problems);
+    let reading = Canonical {
+        context,
+        file,
+        mapping,
+        fatal,
+        names: header.cells.iter().map(|h| h.trim().to_string()).collect(),
+    };
+    match source.body {
+        Body::Blocks { width, blocks } => {
+            let mut blocks = blocks.peekable();
+            // A few blocks per thread in flight: enough to keep every core busy, few
+            // enough that memory holds only the accepted table and these blocks.
+            let batch = 4 * rayon::current_num_threads();
+            while blocks.peek().is_some() {
+                let parts: Vec<(FileRows, bool)> = blocks
+                    .by_ref()
+                    .take(batch)
+                    .collect::<Vec<_>>()
+                    .into_par_iter()
+                    .map(|block| {
+                        let (part, go_on) = reading.block(block, width);
+                        Ok((part.seal(context)?, go_on))
+                    })
+                    .collect::<Result<_>>()?;
+                for (part, go_on) in parts {
+                    out.absorb(part);
+                    if !go_on {
+                        return Ok(out);
+                    }
                 }
-                continue;
+            }
+        }
+        Body::Records(records) => {
+            let mut scratch = Scratch::new(context.survey);
+            for record in records {
+                match record {
+                    Ok(record) => {
+                        reading.record(record.line, record.cells.as_slice(), &mut scratch, &mut out)
+                    }
+                    Err(unreadable) => {
+                        if !note_unreadable(&mut out, file, unreadable) {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out.seal(context)
+}
+
+/// What reading the records of a canonical file needs, shared by the threads.
+struct Canonical<'c> {
+    context: &'c Context<'c>,
+    file: &'c str,
+    /// For each header cell, which canonical column it is.
+    mapping: Vec<Option<CanonicalColumn>>,
+    /// A header problem that makes every row unusable.
+    fatal: Option<FatalHeader>,
+    /// The header's names, trimmed, for messages.
+    names: Vec<String>,
+}
+
+impl Canonical<'_> {
+    /// One block's records (or why it could not be read); `false` when reading must stop
+    /// after it.
+    fn block(&self, block: Result<Block, Unreadable>, width: usize) -> (FileRows, bool) {
+        let mut out = FileRows::new(self.context);
+        let block = match block {
+            Ok(block) => block,
+            Err(unreadable) => {
+                let go_on = note_unreadable(&mut out, self.file, unreadable);
+                return (out, go_on);
             }
         };
+        let mut scratch = Scratch::new(self.context.survey);
+        let mut go_on = true;
+        block.for_each_record(width, |record, _| {
+            match record {
+                Ok(record) => self.record(record.line, &record, &mut scratch, &mut out),
+                Err(unreadable) => go_on = note_unreadable(&mut out, self.file, unreadable),
+            }
+            go_on
+        });
+        (out, go_on)
+    }
+
+    /// Validates one record into `out`: a row of its table, or a rejected row.
+    fn record<C: Cells + ?Sized>(
+        &self,
+        line: u64,
+        cells: &C,
+        scratch: &mut Scratch,
+        out: &mut FileRows,
+    ) {
         out.rows_read += 1;
-        let line = record.line;
-        if let Some(fatal) = &fatal {
+        let problem = |effect: Effect, reason: String| Problem::at(self.file, line, effect, reason);
+        if let Some(fatal) = &self.fatal {
             out.rows_rejected += 1;
             out.problems.push(Problem {
                 column: fatal.column,
                 field: Some(fatal.field.clone()),
-                ..problem(line, Effect::RowRejected, fatal.reason.clone())
+                ..problem(Effect::RowRejected, fatal.reason.clone())
             });
-            continue;
+            return;
         }
-        if record.cells.len() != header.cells.len() {
+        let width = self.names.len();
+        if cells.count() != width {
             out.rows_rejected += 1;
             out.problems.push(Problem {
-                column: Some(record.cells.len().min(header.cells.len()) + 1),
+                column: Some(cells.count().min(width) + 1),
                 ..problem(
-                    line,
                     Effect::RowRejected,
                     format!(
-                        "the row has {} fields; the header has {}",
-                        record.cells.len(),
-                        header.cells.len()
+                        "the row has {} fields; the header has {width}",
+                        cells.count()
                     ),
                 )
             });
-            continue;
+            return;
         }
-        let (row, cell_problems) = read_record(context, &mapping, &record.cells);
-        let rejected = cell_problems.iter().any(|p| p.1 == Effect::RowRejected);
+        read_record(self.context, &self.mapping, cells, scratch);
+        let rejected = scratch.rejected();
         if rejected {
             out.rows_rejected += 1;
         }
-        for (column, effect, value, reason) in cell_problems {
+        for (column, effect, value, reason) in scratch.problems.drain(..) {
             out.problems.push(Problem {
                 column: column.map(|c| c + 1),
-                field: column.map(|c| names[c].clone()),
+                field: column.map(|c| self.names[c].clone()),
                 value,
-                ..problem(line, effect, reason)
+                ..problem(effect, reason)
             });
         }
         if !rejected {
-            out.rows.push(Row { line, ..row });
+            out.table.push(&self.context.layout, line, &mut scratch.row);
         }
     }
-    out
 }
 
 /// A problem in one cell: (0-based column, effect, raw value, reason).
@@ -475,51 +612,108 @@ fn map_header(
     (mapping, fatal)
 }
 
+/// What validating a record needs besides the record, kept from one record to the next
+/// so that a valid row allocates only what the table keeps.
+struct Scratch {
+    row: Row,
+    /// Where each answer came from: (question, 0-based column), for problems found after
+    /// the cells are read.
+    cells_of: Vec<(usize, usize)>,
+    /// Answers refused (question, slot), so that a refused required answer is not also
+    /// reported missing.
+    refused: Vec<(usize, usize)>,
+    /// Refused cells a lenient reading may drop instead of the row: (question and slot, or
+    /// `None` for a cell no row needs: the submission time, a coder's coding; index of its
+    /// problem).
+    forgivable: Vec<(Option<(usize, usize)>, usize)>,
+    problems: Vec<Found>,
+}
+
+impl Scratch {
+    fn new(survey: &Survey) -> Scratch {
+        Scratch {
+            row: Row {
+                respondent_id: String::new(),
+                submitted_at: None,
+                weight: None,
+                round: None,
+                answers: survey
+                    .questions
+                    .iter()
+                    .map(|q| vec![Answer::Missing; q.rows().len().max(1)])
+                    .collect(),
+                others: vec![None; survey.questions.len()],
+                coded: survey
+                    .questions
+                    .iter()
+                    .map(|q| vec![Answer::Missing; q.coders.len()])
+                    .collect(),
+            },
+            cells_of: Vec::new(),
+            refused: Vec::new(),
+            forgivable: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn reset(&mut self) {
+        let row = &mut self.row;
+        row.respondent_id.clear();
+        row.submitted_at = None;
+        row.weight = None;
+        row.round = None;
+        // Only the questions the last record answered hold anything. A question's cells
+        // are usually side by side (a matrix's rows), so it is cleared once for them.
+        let mut last = None;
+        for &(q, _) in &self.cells_of {
+            if last == Some(q) {
+                continue;
+            }
+            last = Some(q);
+            row.answers[q].fill(Answer::Missing);
+            row.coded[q].fill(Answer::Missing);
+            row.others[q] = None;
+        }
+        self.cells_of.clear();
+        self.refused.clear();
+        self.forgivable.clear();
+        self.problems.clear();
+    }
+
+    /// Whether the record just read is rejected.
+    fn rejected(&self) -> bool {
+        self.problems.iter().any(|p| p.1 == Effect::RowRejected)
+    }
+}
+
 /// Validates every cell of a record, then the answers against `required` and
-/// `show_if`. Returns the row (meaningful only without `RowRejected` problems) and the
-/// problems found.
-fn read_record(
+/// `show_if`, into `scratch`: its row (meaningful only without `RowRejected` problems)
+/// and the problems found.
+fn read_record<C: Cells + ?Sized>(
     context: &Context<'_>,
     mapping: &[Option<CanonicalColumn>],
-    record: &[String],
-) -> (Row, Vec<Found>) {
+    record: &C,
+    scratch: &mut Scratch,
+) {
     let survey = context.survey;
-    let mut row = Row {
-        line: 0,
-        respondent_id: String::new(),
-        submitted_at: None,
-        weight: None,
-        round: None,
-        answers: survey
-            .questions
-            .iter()
-            .map(|q| vec![Answer::Missing; q.rows().len().max(1)])
-            .collect(),
-        others: vec![None; survey.questions.len()],
-        coded: survey
-            .questions
-            .iter()
-            .map(|q| vec![Answer::Missing; q.coders.len()])
-            .collect(),
-    };
-    // Where each question's cells are, for problems found after reading them, and which
-    // answers were refused (so that a refused required answer is not reported twice).
-    let mut cells_of: Vec<Vec<(usize, String)>> = vec![Vec::new(); survey.questions.len()];
-    let mut refused: Vec<(usize, usize)> = Vec::new();
-    // Refused cells a lenient reading may drop instead of the row: (question and slot, or
-    // `None` for a cell no row needs: the submission time, a coder's coding; index of its
-    // problem).
-    let mut forgivable: Vec<(Option<(usize, usize)>, usize)> = Vec::new();
-    let mut problems: Vec<Found> = Vec::new();
-    for (i, (text, column)) in record.iter().zip(mapping).enumerate() {
+    scratch.reset();
+    let Scratch {
+        row,
+        cells_of,
+        refused,
+        forgivable,
+        problems,
+    } = scratch;
+    for (i, column) in mapping.iter().enumerate().take(record.count()) {
         let Some(column) = column else { continue };
+        let text = record.cell(i);
         let cell = escape::restore_csv_cell(text);
         let mut refuse = |reason: String| {
             problems.push((Some(i), Effect::RowRejected, Some(text.to_string()), reason))
         };
         match column {
             CanonicalColumn::RespondentId => {
-                row.respondent_id = cell.trim().to_string();
+                row.respondent_id.push_str(cell.trim());
                 if row.respondent_id.is_empty() {
                     refuse("the respondent_id is empty".into());
                 } else if context
@@ -560,7 +754,7 @@ fn read_record(
             CanonicalColumn::Coded(q, c) => match cell::parse(&survey.questions[*q], cell) {
                 Ok(answer) => {
                     if answer != Answer::Missing {
-                        cells_of[*q].push((i, text.to_string()));
+                        cells_of.push((*q, i));
                     }
                     row.coded[*q][*c] = answer;
                 }
@@ -573,7 +767,7 @@ fn read_record(
                 let other = cell.trim();
                 if !other.is_empty() {
                     row.others[*q] = Some(other.to_string());
-                    cells_of[*q].push((i, text.to_string()));
+                    cells_of.push((*q, i));
                 }
             }
             CanonicalColumn::Answer(q) | CanonicalColumn::Row(q, _) => {
@@ -585,7 +779,7 @@ fn read_record(
                 match cell::parse(&survey.questions[*q], cell) {
                     Ok(answer) => {
                         if answer != Answer::Missing {
-                            cells_of[*q].push((i, text.to_string()));
+                            cells_of.push((*q, i));
                         }
                         row.answers[*q][slot] = answer;
                     }
@@ -599,17 +793,9 @@ fn read_record(
         }
     }
     if !context.strict {
-        forgive(context, &row, &forgivable, &mut problems);
+        forgive(context, row, forgivable, problems);
     }
-    apply_show_if(
-        context,
-        &mut row,
-        &cells_of,
-        &refused,
-        mapping,
-        &mut problems,
-    );
-    (row, problems)
+    apply_show_if(context, row, record, cells_of, refused, mapping, problems);
 }
 
 /// The lenient default: a refused cell is dropped and the row kept — unless it is the
@@ -643,10 +829,11 @@ fn forgive(
 /// A question whose `show_if` does not hold for this respondent was not asked: any
 /// answer to it is dropped (and said so); one whose condition holds must be answered if
 /// it is required.
-fn apply_show_if(
+fn apply_show_if<C: Cells + ?Sized>(
     context: &Context<'_>,
     row: &mut Row,
-    cells_of: &[Vec<(usize, String)>],
+    record: &C,
+    cells_of: &[(usize, usize)],
     refused: &[(usize, usize)],
     mapping: &[Option<CanonicalColumn>],
     problems: &mut Vec<Found>,
@@ -659,21 +846,22 @@ fn apply_show_if(
             .is_none_or(|c| c.cond.holds(&|t| row.given(t)));
         if !shown {
             // On a row rejected anyway, a note about an unused cell would only be noise.
-            for (column, value) in cells_of[q].iter().filter(|_| !rejected) {
+            let given = cells_of.iter().filter(|(of, _)| *of == q && !rejected);
+            for &(_, column) in given {
                 let reason = format!(
                     "`{}` was answered although it is not asked of this respondent (show_if: {}); the answer is not used",
                     question.id,
                     question.show_if.as_ref().map_or("", |c| c.source.as_str())
                 );
                 problems.push((
-                    Some(*column),
+                    Some(column),
                     Effect::CellDropped,
-                    Some(value.clone()),
+                    Some(record.cell(column).to_string()),
                     reason,
                 ));
             }
-            row.answers[q].iter_mut().for_each(|a| *a = Answer::Missing);
-            row.coded[q].iter_mut().for_each(|a| *a = Answer::Missing);
+            row.answers[q].fill(Answer::Missing);
+            row.coded[q].fill(Answer::Missing);
             row.others[q] = None;
             continue;
         }

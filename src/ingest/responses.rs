@@ -21,8 +21,7 @@ use chrono::{DateTime, SecondsFormat};
 use polars::prelude::*;
 use polars_io::prelude::{ParquetCompression, ParquetWriter, StatisticsOptions};
 
-use super::cell::{Answer, CODE_SEPARATOR};
-use super::read::Row;
+use super::cell::CODE_SEPARATOR;
 use crate::error::{Error, Result};
 use crate::escape;
 use crate::survey::{CanonicalColumn, Question, QuestionKind, Survey};
@@ -61,139 +60,11 @@ pub mod column {
     }
 }
 
-fn choice_of(answer: &Answer) -> Option<u8> {
-    match answer {
-        Answer::Choice(i) => Some(*i),
-        _ => None,
-    }
-}
-
-fn number_of(answer: &Answer) -> Option<f64> {
-    match answer {
-        Answer::Number(n) => Some(*n),
-        _ => None,
-    }
-}
-
-/// The column(s) of one answer that is not a matrix: `name`, or `name.code` per choice.
-fn answer_columns<'r>(
-    columns: &mut Vec<Column>,
-    name: &str,
-    question: &Question,
-    rows: &'r [Row],
-    answer: impl Fn(&'r Row) -> &'r Answer,
-) {
-    match &question.kind {
-        QuestionKind::Single { .. } | QuestionKind::Likert { .. } | QuestionKind::Matrix { .. } => {
-            let values: Vec<Option<u8>> = rows.iter().map(|r| choice_of(answer(r))).collect();
-            columns.push(Column::new(name.into(), values));
-        }
-        QuestionKind::Multiple { .. } => {
-            for (i, choice) in question.choices().iter().enumerate() {
-                let values: Vec<Option<bool>> = rows
-                    .iter()
-                    .map(|r| match answer(r) {
-                        Answer::Choices(picked) => Some(picked.contains(&(i as u8))),
-                        _ => None,
-                    })
-                    .collect();
-                columns.push(Column::new(
-                    column::choice(name, &choice.code).into(),
-                    values,
-                ));
-            }
-        }
-        QuestionKind::Ranking { .. } => {
-            for (i, choice) in question.choices().iter().enumerate() {
-                let values: Vec<Option<u8>> = rows
-                    .iter()
-                    .map(|r| match answer(r) {
-                        Answer::Ranked(order) => order
-                            .iter()
-                            .position(|&c| c == i as u8)
-                            .map(|p| p as u8 + 1),
-                        _ => None,
-                    })
-                    .collect();
-                columns.push(Column::new(
-                    column::choice(name, &choice.code).into(),
-                    values,
-                ));
-            }
-        }
-        QuestionKind::Numeric { .. } | QuestionKind::Probability => {
-            let values: Vec<Option<f64>> = rows.iter().map(|r| number_of(answer(r))).collect();
-            columns.push(Column::new(name.into(), values));
-        }
-        QuestionKind::Year { .. } => {
-            let values: Vec<Option<i32>> = rows
-                .iter()
-                .map(|r| number_of(answer(r)).map(|y| y as i32))
-                .collect();
-            columns.push(Column::new(name.into(), values));
-        }
-        QuestionKind::Text { .. } => {
-            let values: Vec<Option<&str>> = rows
-                .iter()
-                .map(|r| match answer(r) {
-                    Answer::Text(t) => Some(t.as_str()),
-                    _ => None,
-                })
-                .collect();
-            columns.push(Column::new(name.into(), values));
-        }
-    }
-}
-
 impl Responses {
-    /// Builds the table from validated rows, in the order given.
-    pub fn from_rows(survey: &Survey, rows: &[Row]) -> Result<Responses> {
-        let mut columns = Vec::new();
-        let ids: Vec<&str> = rows.iter().map(|r| r.respondent_id.as_str()).collect();
-        columns.push(Column::new(column::RESPONDENT_ID.into(), ids));
-        let submitted: Vec<Option<i64>> = rows.iter().map(|r| r.submitted_at).collect();
-        columns.push(
-            Series::new(column::SUBMITTED_AT.into(), submitted)
-                .into_datetime(TimeUnit::Milliseconds, None)
-                .into(),
-        );
-        if let Some(weights) = &survey.weights {
-            let values: Vec<Option<f64>> = rows.iter().map(|r| r.weight).collect();
-            columns.push(Column::new(weights.as_str().into(), values));
-        }
-        if survey.panel.rounds.is_some() {
-            let values: Vec<Option<u32>> = rows.iter().map(|r| r.round).collect();
-            columns.push(Column::new(column::ROUND.into(), values));
-        }
-        for (q, question) in survey.questions.iter().enumerate() {
-            let id = question.id.as_str();
-            if let QuestionKind::Matrix {
-                rows: matrix_rows, ..
-            } = &question.kind
-            {
-                for (slot, row) in matrix_rows.iter().enumerate() {
-                    let values: Vec<Option<u8>> = rows
-                        .iter()
-                        .map(|r| choice_of(&r.answers[q][slot]))
-                        .collect();
-                    columns.push(Column::new(column::choice(id, &row.code).into(), values));
-                }
-            } else {
-                answer_columns(&mut columns, id, question, rows, |r| &r.answers[q][0]);
-            }
-            if question.has_other() {
-                let values: Vec<Option<&str>> =
-                    rows.iter().map(|r| r.others[q].as_deref()).collect();
-                columns.push(Column::new(column::other(id).into(), values));
-            }
-            for (c, coder) in question.coders.iter().enumerate() {
-                let name = column::coded(id, coder);
-                answer_columns(&mut columns, &name, question, rows, |r| &r.coded[q][c]);
-            }
-        }
-        Ok(Responses {
-            frame: DataFrame::new(rows.len(), columns)?,
-        })
+    /// The table of the rows accepted, in the order they were: columns as documented
+    /// above (see [`super::table::Layout`]).
+    pub(crate) fn from_frame(frame: DataFrame) -> Responses {
+        Responses { frame }
     }
 
     pub fn frame(&self) -> &DataFrame {
@@ -212,8 +83,8 @@ impl Responses {
     /// The table as a Parquet file, column for column and type for type, for analysis in
     /// Python, R or DuckDB without re-parsing the canonical CSV.
     ///
-    /// The bytes depend only on the table: the compression and row-group size are fixed
-    /// here, polars writes a constant `created_by` ("Polars") and no timestamp, and its
+    /// The bytes depend only on the table: its columns are made one chunk each, the
+    /// compression and row-group size are fixed here, polars writes a constant `created_by` ("Polars") and no timestamp, and its
     /// parallel column encoding is put back in column order.
     pub fn to_parquet(&self) -> Result<Vec<u8>> {
         let mut bytes = Vec::new();
@@ -222,34 +93,50 @@ impl Responses {
             .with_compression(ParquetCompression::Zstd(None))
             .with_statistics(StatisticsOptions::default())
             .with_row_group_size(Some(PARQUET_ROW_GROUP_ROWS))
-            .finish(&mut self.frame.clone())?;
+            // One chunk per column: how a file was read in blocks must not show in the
+            // file's bytes.
+            .finish(self.frame.clone().rechunk_mut_par())?;
         Ok(bytes)
     }
 
     /// The responses as a canonical CSV file, which `ingest` reads back to the same table.
     /// Cells that a spreadsheet would run as formulas are neutralised.
     pub fn to_canonical_csv(&self, survey: &Survey) -> Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.write_canonical_csv(survey, &mut bytes)?;
+        Ok(bytes)
+    }
+
+    /// [`Responses::to_canonical_csv`], written to `out` a slice of rows at a time, so that
+    /// memory holds the table and one slice's cells, not the whole file as text.
+    pub fn write_canonical_csv(&self, survey: &Survey, out: &mut dyn std::io::Write) -> Result<()> {
+        const ROWS_AT_A_TIME: usize = 1 << 15;
         let columns = survey.columns();
-        let mut writer = csv::Writer::from_writer(Vec::new());
+        let mut writer = csv::Writer::from_writer(out);
         let csv_error = |e: csv::Error| Error::internal(format!("writing CSV: {e}"));
         writer.write_record(columns.header()).map_err(csv_error)?;
-        let cells: Vec<Vec<String>> = columns
-            .columns
-            .iter()
-            .map(|(_, column)| self.canonical_cells(survey, *column))
-            .collect::<Result<_>>()?;
-        for row in 0..self.len() {
-            for column in &cells {
+        for start in (0..self.len()).step_by(ROWS_AT_A_TIME) {
+            let slice = Responses {
+                frame: self.frame.slice(start as i64, ROWS_AT_A_TIME),
+            };
+            let cells: Vec<Vec<String>> = columns
+                .columns
+                .iter()
+                .map(|(_, column)| slice.canonical_cells(survey, *column))
+                .collect::<Result<_>>()?;
+            for row in 0..slice.len() {
+                for column in &cells {
+                    writer
+                        .write_field(escape::csv_cell(&column[row]).as_bytes())
+                        .map_err(csv_error)?;
+                }
                 writer
-                    .write_field(escape::csv_cell(&column[row]).as_bytes())
+                    .write_record(std::iter::empty::<&[u8]>())
                     .map_err(csv_error)?;
             }
-            writer
-                .write_record(std::iter::empty::<&[u8]>())
-                .map_err(csv_error)?;
         }
         writer
-            .into_inner()
+            .flush()
             .map_err(|e| Error::internal(format!("writing CSV: {e}")))
     }
 

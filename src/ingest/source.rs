@@ -7,6 +7,7 @@
 //! knows how the other works: a new tool's quirks in its file format stay in reading, and
 //! its naming conventions stay in mapping.
 
+mod blocks;
 mod delimiter;
 mod encoding;
 pub mod inspect;
@@ -19,6 +20,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+pub use blocks::{BLOCK_BYTES, Block, RecordRef};
 pub use delimiter::{describe as describe_delimiter, parse as parse_delimiter};
 pub use encoding::parse_label as parse_encoding;
 pub use open::{OpenError, Overrides, Problem, open, open_bytes};
@@ -152,9 +154,34 @@ pub struct Source {
     /// The heading rows, top first, each with the line it is on. At least one for a file
     /// with a header; empty only for an empty file.
     pub header: Vec<Record>,
-    /// The data records in file order. An iterator, so that a large file is never held
+    /// The data records, read as they are asked for, so that a large file is never held
     /// whole in memory.
-    pub records: Box<dyn Iterator<Item = Result<Record, Unreadable>> + Send>,
+    pub body: Body,
+}
+
+/// The data records of a file, in file order.
+pub enum Body {
+    /// One record at a time (spreadsheets, records already in memory).
+    Records(Box<dyn Iterator<Item = Result<Record, Unreadable>> + Send>),
+    /// Text in blocks of whole records, which can be parsed on several threads; `width`
+    /// is the header's field count.
+    Blocks {
+        width: usize,
+        blocks: Box<dyn Iterator<Item = Result<Block, Unreadable>> + Send>,
+    },
+}
+
+impl Body {
+    /// Every record, one at a time, whatever the body.
+    pub fn records(self) -> Box<dyn Iterator<Item = Result<Record, Unreadable>> + Send> {
+        match self {
+            Body::Records(records) => records,
+            Body::Blocks { width, blocks } => Box::new(blocks.flat_map(move |block| match block {
+                Ok(block) => block.records(width),
+                Err(unreadable) => vec![Err(unreadable)],
+            })),
+        }
+    }
 }
 
 impl Source {
@@ -170,8 +197,16 @@ impl Source {
             file: file.into(),
             detected,
             header,
-            records: Box::new(records.into_iter().map(Ok)),
+            body: Body::Records(Box::new(records.into_iter().map(Ok))),
         }
+    }
+}
+
+impl Source {
+    /// The records, leaving the rest of the source (its file, what was detected, its
+    /// header) to look at.
+    pub fn take_records(&mut self) -> Box<dyn Iterator<Item = Result<Record, Unreadable>> + Send> {
+        std::mem::replace(&mut self.body, Body::Records(Box::new(std::iter::empty()))).records()
     }
 }
 
@@ -221,7 +256,7 @@ mod tests {
             vec![record(1, &["respondent_id"])],
             vec![record(2, &["a"]), record(4, &["b"])],
         );
-        let lines: Vec<u64> = source.records.map(|r| r.unwrap().line).collect();
+        let lines: Vec<u64> = source.body.records().map(|r| r.unwrap().line).collect();
         assert_eq!(lines, vec![2, 4]);
     }
 }

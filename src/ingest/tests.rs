@@ -694,3 +694,72 @@ mod every_kind {
         );
     }
 }
+
+/// A large canonical file is read in blocks on every core: the result must not depend on
+/// the number of threads, and must be what reading it record by record gives.
+#[test]
+fn blocks_read_in_parallel_give_what_one_record_at_a_time_gives() {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys/frontier-roles-2027.toml");
+    let survey = crate::survey::load(&path).unwrap().survey;
+    let mut csv = crate::synth::Synth::new(&survey, 9000, 5)
+        .unwrap()
+        .to_vec()
+        .unwrap();
+    assert!(
+        csv.len() > 2 * source::BLOCK_BYTES,
+        "several blocks: {}",
+        csv.len()
+    );
+    // Bad rows near the start, the middle and the end, and a repeated respondent.
+    let text = String::from_utf8(csv.clone()).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    let copy = lines[10].to_string();
+    lines[3] = "synth-bad,2026-03-01T00:00:00Z,nowhere";
+    lines[4500] = &copy;
+    let last = lines.len() - 2;
+    lines[last] = "";
+    csv = (lines.join("\n") + "\n").into_bytes();
+    let files = [("big.csv".to_string(), csv.clone())];
+
+    let with_threads = |n: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .unwrap()
+            .install(|| ingest_bytes(&survey, &files).unwrap())
+    };
+    let one = with_threads(1);
+    let two = with_threads(2);
+    assert_adds_up(&two);
+    assert!(one.responses.frame().equals_missing(two.responses.frame()));
+    assert_eq!(one.rejects.problems, two.rejects.problems);
+    assert_eq!(one.files, two.files);
+    assert_eq!(two.totals(), counts(8999, 8997, 2));
+
+    // The same records, one at a time (the path spreadsheets take).
+    let mut opened = source::open_bytes("big.csv", csv, &Overrides::default()).unwrap();
+    let records: Vec<_> = opened.take_records().map(Result::unwrap).collect();
+    let in_memory = source::Source::in_memory(
+        "big.csv",
+        opened.detected.clone(),
+        opened.header.clone(),
+        records,
+    );
+    let context = Context::new(&survey);
+    let file = read::read_source(&context, in_memory).unwrap();
+    let sequential = merge(&survey, &["big.csv".to_string()], vec![file]).unwrap();
+    assert!(
+        sequential
+            .responses
+            .frame()
+            .equals_missing(two.responses.frame())
+    );
+    assert_eq!(sequential.rejects.problems, two.rejects.problems);
+    // Read in blocks or at once, the files written are the same bytes.
+    assert!(sequential.responses.to_parquet().unwrap() == two.responses.to_parquet().unwrap());
+    assert!(
+        sequential.responses.to_canonical_csv(&survey).unwrap()
+            == two.responses.to_canonical_csv(&survey).unwrap()
+    );
+}

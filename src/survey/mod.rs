@@ -284,7 +284,13 @@ impl Question {
 
     /// Index of a code among [`Question::choices`].
     pub fn choice_index(&self, code: &str) -> Option<usize> {
-        self.choices().iter().position(|c| c.code == code)
+        // Codes of one list often differ only at the end (`probably_yes`, `probably_not`):
+        // the length and last byte rule most out before a full comparison. Ingest asks
+        // this for every cell.
+        let (len, last) = (code.len(), code.as_bytes().last());
+        self.choices()
+            .iter()
+            .position(|c| c.code.len() == len && c.code.as_bytes().last() == last && c.code == code)
     }
 
     /// The scale of a likert or matrix question.

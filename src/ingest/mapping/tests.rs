@@ -73,7 +73,8 @@ fn run_source(survey: Survey, source: Source, mapping: &Mapping) -> Run {
         mapping,
     );
     let records: Vec<Record> = source
-        .records
+        .body
+        .records()
         .map(|r| r.expect("in-memory records"))
         .collect();
     file_problems.extend(plan.settle(&records));

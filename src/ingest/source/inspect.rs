@@ -119,7 +119,7 @@ impl Inspection {
             problems: Vec::new(),
             mapping: None,
         };
-        for record in source.records {
+        for record in source.body.records() {
             inspection.records += 1;
             match record {
                 Ok(record) if record.cells.len() != width => {

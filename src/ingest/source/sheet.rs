@@ -177,12 +177,12 @@ mod tests {
 
     #[test]
     fn cells_read_as_a_person_sees_them_with_sheet_rows() {
-        let mut source = open("r.xlsx", workbook(), &Overrides::default()).unwrap();
+        let source = open("r.xlsx", workbook(), &Overrides::default()).unwrap();
         assert_eq!(source.file, "r.xlsx[Responses]");
         assert_eq!(source.detected.tool, Tool::Canonical);
         assert_eq!(source.detected.format, "xlsx");
         assert_eq!(source.header[0].line, 1);
-        let records: Vec<Record> = source.records.by_ref().map(Result::unwrap).collect();
+        let records: Vec<Record> = source.body.records().map(Result::unwrap).collect();
         assert_eq!(records[0].line, 2);
         assert_eq!(
             records[0].cells,

@@ -5,11 +5,12 @@
 use std::io::{Read, Seek, SeekFrom};
 
 use encoding_rs::{Encoding, UTF_8};
-use encoding_rs_io::{DecodeReaderBytes, DecodeReaderBytesBuilder};
+use encoding_rs_io::DecodeReaderBytesBuilder;
 
+use super::blocks::{Block, Position, Splitter};
 use super::encoding::{self, Decided, Utf8Scan};
 use super::open::{OpenError, Overrides, Problem};
-use super::{Detected, Record, Source, Unreadable, delimiter, tool};
+use super::{Body, Detected, Record, Source, Unreadable, delimiter, tool};
 
 /// How much of the start of a file the sniffing looks at.
 pub const PREFIX_BYTES: usize = 64 * 1024;
@@ -51,69 +52,83 @@ pub fn open<R: Read + Seek + Send + 'static>(
         notes
             .push("lines end with CR alone (classic Mac OS); each CR is read as a line end".into());
     }
-    let decoder = DecodeReaderBytesBuilder::new()
-        .encoding(Some(decided.encoding))
-        .build(reader);
-    // LF is the only terminator, so that the parser's count of LFs read is the physical
-    // line (CRLF counts once); the CR before it is taken off the record's last cell.
-    let csv = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter as u8)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_reader(Tail {
-            inner: decoder,
-            last: Vec::new(),
-            lone_cr,
-        });
-    let mut records = TextRecords {
-        csv,
-        ahead: None,
-        width: 0,
-        done: false,
+    // UTF-8 was checked whole (or forced and checked) while deciding: it is read as it is.
+    let utf8: Box<dyn Read + Send> = if decided.encoding == UTF_8 {
+        Box::new(reader)
+    } else {
+        Box::new(
+            DecodeReaderBytesBuilder::new()
+                .encoding(Some(decided.encoding))
+                .build(reader),
+        )
     };
+    let mut blocks = Splitter::new(utf8, delimiter as u8, lone_cr, 1);
 
-    // The first rows carry the tool's signature; those that are not headings are handed
-    // back as records, so nothing is read twice.
-    let mut first: Vec<Result<Record, Unreadable>> = Vec::new();
-    while first.len() < tool::SIGNATURE_ROWS {
-        match records.next() {
-            Some(item) => {
-                let fatal = item.as_ref().is_err_and(|u| u.fatal);
-                first.push(item);
-                if fatal {
-                    break;
-                }
+    // The first rows carry the tool's signature; those that are not headings are left in
+    // the body, so nothing is read twice.
+    let mut first: Option<Block> = None;
+    let mut failed: Option<Unreadable> = None;
+    let enough = |block: &Block| {
+        let mut count = 0;
+        block.for_each_record(0, |_, _| {
+            count += 1;
+            count < tool::SIGNATURE_ROWS
+        });
+        count >= tool::SIGNATURE_ROWS
+    };
+    loop {
+        if first.as_ref().is_some_and(enough) {
+            break;
+        }
+        match blocks.next() {
+            Some(Ok(block)) => match &mut first {
+                Some(first) => first.extend(block),
+                None => first = Some(block),
+            },
+            Some(Err(unreadable)) => {
+                failed = Some(unreadable);
+                break;
             }
             None => break,
         }
     }
-    let signature: Vec<Vec<String>> = first
+    let mut leading: Vec<(Result<Record, Unreadable>, Position)> = Vec::new();
+    if let Some(first) = &first {
+        first.for_each_record(0, |item, position| {
+            leading.push((item.map(|r| r.to_record()), position));
+            leading.len() < tool::SIGNATURE_ROWS
+        });
+    }
+    let signature: Vec<Vec<String>> = leading
         .iter()
-        .map_while(|r| r.as_ref().ok())
+        .map_while(|(r, _)| r.as_ref().ok())
         .map(|r| r.cells.iter().map(|c| c.trim().to_string()).collect())
         .collect();
     let tool = overrides.tool.unwrap_or_else(|| tool::detect(&signature));
     let (header_rows, note) = tool::header_rows(tool, &signature);
     notes.extend(note);
 
-    let mut first = first.into_iter().peekable();
     let mut header = Vec::new();
-    while header.len() < header_rows {
-        match first.next_if(Result::is_ok) {
-            Some(Ok(record)) => header.push(record),
+    let mut after_header = None;
+    for (record, position) in leading {
+        match record {
+            Ok(record) if header.len() < header_rows => {
+                header.push(record);
+                after_header = Some(position);
+            }
             _ => break,
         }
     }
     let width = header.first().map_or(0, |h: &Record| h.cells.len());
-    records.width = width;
-    let rest: Vec<_> = first
-        .map(|r| match r {
-            // Already checked for a quote open at the end, as the header was not known yet.
-            Ok(record) => checked(record, width, false),
-            Err(unreadable) => Err(unreadable),
-        })
-        .collect();
+    let rest = first.map(|first| match after_header {
+        Some(position) => first.rest(position),
+        None => first,
+    });
+    let body = rest
+        .map(Ok)
+        .into_iter()
+        .chain(failed.map(Err))
+        .chain(blocks);
 
     Ok(Source {
         file,
@@ -128,7 +143,10 @@ pub fn open<R: Read + Seek + Send + 'static>(
             notes,
         },
         header,
-        records: Box::new(rest.into_iter().chain(records)),
+        body: Body::Blocks {
+            width,
+            blocks: Box::new(body),
+        },
     })
 }
 
@@ -216,182 +234,6 @@ fn decode(encoding: &'static Encoding, bytes: &[u8], whole: bool) -> String {
     text
 }
 
-/// The decoded text on its way to the parser: remembers how the file ends, and turns lone
-/// CRs into LFs when the file uses them.
-struct Tail<R> {
-    inner: R,
-    /// The last bytes read (at most 3).
-    last: Vec<u8>,
-    lone_cr: bool,
-}
-
-impl<R> Tail<R> {
-    /// Whether the file ends inside a quoted cell: the last record's last cell holds a
-    /// line end (only a quoted cell can), and the file does not end with a closing quote
-    /// (with or without a line end after it).
-    fn ends_in_an_open_quote(&self, last_cell: &str) -> bool {
-        let closed = self.last.ends_with(b"\"")
-            || self.last.ends_with(b"\"\n")
-            || self.last.ends_with(b"\"\r\n");
-        last_cell.contains('\n') && !closed
-    }
-}
-
-impl<R: Read> Read for Tail<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if self.lone_cr {
-            buf[..n]
-                .iter_mut()
-                .filter(|b| **b == b'\r')
-                .for_each(|b| *b = b'\n');
-        }
-        self.last.extend_from_slice(&buf[n.saturating_sub(3)..n]);
-        let excess = self.last.len().saturating_sub(3);
-        self.last.drain(..excess);
-        Ok(n)
-    }
-}
-
-/// A record as parsed, with the parser's line count after it.
-type Parsed = Result<(csv::StringRecord, u64), csv::Error>;
-
-/// The records of a text file, parsed as they are asked for, one record ahead: whether a
-/// record ended with a line end is known once the next one is read.
-struct TextRecords<R: Read> {
-    csv: csv::Reader<Tail<DecodeReaderBytes<R, Vec<u8>>>>,
-    ahead: Option<Parsed>,
-    /// The header's field count (0 before the header is known).
-    width: usize,
-    done: bool,
-}
-
-impl<R: Read> TextRecords<R> {
-    /// The next record that is not a blank line, without its CR line-end.
-    fn parse(&mut self) -> Option<Parsed> {
-        loop {
-            let mut record = csv::StringRecord::new();
-            match self.csv.read_record(&mut record) {
-                Ok(false) => return None,
-                Err(e) => return Some(Err(e)),
-                Ok(true) => {
-                    let lines_read = self.csv.position().line();
-                    let Some(last) = record
-                        .iter()
-                        .next_back()
-                        .map(|c| c.strip_suffix('\r').unwrap_or(c))
-                    else {
-                        continue;
-                    };
-                    if record.len() == 1 && last.is_empty() {
-                        continue; // a blank line ("\r\n")
-                    }
-                    let mut cells: Vec<&str> = record.iter().collect();
-                    let end = cells.len() - 1;
-                    cells[end] = last;
-                    let mut trimmed = csv::StringRecord::from(cells);
-                    trimmed.set_position(record.position().cloned());
-                    return Some(Ok((trimmed, lines_read)));
-                }
-            }
-        }
-    }
-}
-
-impl<R: Read> Iterator for TextRecords<R> {
-    type Item = Result<Record, Unreadable>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let current = match self.ahead.take().or_else(|| self.parse()) {
-            Some(parsed) => parsed,
-            None => {
-                self.done = true;
-                return None;
-            }
-        };
-        let (record, lines_read) = match current {
-            Ok(parsed) => parsed,
-            Err(e) => {
-                // The decoded text is always UTF-8, so only the file itself failing (an
-                // I/O error) can end here: nothing after it can be read.
-                self.done = true;
-                return Some(Err(Unreadable {
-                    line: e.position().map_or(1, |p| p.line()),
-                    reason: format!("cannot read past this point: {e}"),
-                    fatal: true,
-                }));
-            }
-        };
-        self.ahead = self.parse();
-        // The parser counts the LFs it has read, blank lines before the record included; so
-        // the record's first line is found from its end: back over the LFs inside its
-        // cells, and over its own line end unless it is the last record of a file that
-        // does not end with one.
-        let last_cell = record.iter().next_back().unwrap_or("");
-        let open_at_end =
-            self.ahead.is_none() && self.csv.get_ref().ends_in_an_open_quote(last_cell);
-        let ended_with_lf =
-            self.ahead.is_some() || (self.csv.get_ref().last.ends_with(b"\n") && !open_at_end);
-        let inner: u64 = record
-            .iter()
-            .map(|cell| cell.bytes().filter(|b| *b == b'\n').count() as u64)
-            .sum();
-        let line = lines_read
-            .saturating_sub(inner)
-            .saturating_sub(u64::from(ended_with_lf))
-            .max(1);
-        let record = Record {
-            line,
-            cells: record.iter().map(str::to_string).collect(),
-        };
-        Some(checked(record, self.width, open_at_end))
-    }
-}
-
-/// The record, unless it is the work of a stray quote.
-///
-/// The csv crate is lenient: a cell that opens with `"` runs to the next lone `"`, across
-/// line ends, possibly to the end of the file, and no error is raised. A proper multi-line
-/// cell (REDCap's addresses, a free-text answer in paragraphs) keeps the record's field
-/// count; so a record whose cells span lines is reported, with the lines it swallowed,
-/// when its field count differs from the header's (`width`; 0 while the header is not
-/// known), or when its last cell is a quote still open at the end of the file
-/// (`open_at_end`).
-fn checked(record: Record, width: usize, open_at_end: bool) -> Result<Record, Unreadable> {
-    let newlines: u64 = record
-        .cells
-        .iter()
-        .map(|cell| cell.bytes().filter(|b| *b == b'\n').count() as u64)
-        .sum();
-    let fields = record.cells.len();
-    let line = record.line;
-    // A quote left open at the end of the file takes the file's last line end with it.
-    let trailing = record.cells.last().is_some_and(|c| c.ends_with('\n'));
-    let last_line = line + newlines - u64::from(trailing && newlines > 0);
-    if open_at_end {
-        return Err(Unreadable {
-            line,
-            reason: format!(
-                "a quote (\") opens the last cell on line {line} and is never closed: lines {line}–{last_line}, to the end of the file, were read as that one cell"
-            ),
-            fatal: false,
-        });
-    }
-    if newlines == 0 || width == 0 || fields == width {
-        return Ok(record);
-    }
-    Err(Unreadable {
-        line,
-        reason: format!(
-            "lines {line}–{last_line} were read as one record of {fields} fields (the header has {width}): a quote (\") opens a cell there that is not closed where the cell ends"
-        ),
-        fatal: false,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use std::io::Cursor;
@@ -405,7 +247,11 @@ mod tests {
             &Overrides::default(),
         )
         .unwrap();
-        let records = source.records.by_ref().collect();
+        let body = std::mem::replace(
+            &mut source.body,
+            Body::Records(Box::new(std::iter::empty())),
+        );
+        let records = body.records().collect();
         (source, records)
     }
 

@@ -1,0 +1,478 @@
+//! A text file cut into blocks of whole records, so that the blocks can be parsed on
+//! several threads while the file is still being read.
+//!
+//! The cut needs only a small state machine that knows where quoted cells start and end,
+//! the same rules the csv crate parses by: a `"` opens a quoted cell only at the start of a
+//! cell, `""` inside it is a quote, and a line end outside quotes ends a record. Each block
+//! then knows the physical line it starts on, and parsing it gives the same records, with
+//! the same lines, as parsing the whole file at once.
+
+use std::io::{self, Read};
+
+use super::{Record, Unreadable};
+
+/// The least a block holds, the last one excepted: large enough that what each block costs
+/// vanishes, small enough that a batch of blocks in flight stays a few MiB.
+pub const BLOCK_BYTES: usize = 1 << 20;
+
+/// A run of whole records of a text file, as UTF-8.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// Valid UTF-8 (decoded, or checked when the file was opened); cut only at line ends,
+    /// so no character is split.
+    text: Vec<u8>,
+    /// The physical line (1-based) the block starts on.
+    first_line: u64,
+    delimiter: u8,
+    /// Whether the file ends inside a quoted cell in this block (only ever the last block).
+    open_at_end: bool,
+}
+
+/// Where quoting stands at a byte of the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    /// At the start of a cell (and so of a record).
+    CellStart,
+    /// In a cell that did not start with a quote: quotes in it are text.
+    Unquoted,
+    /// In a quoted cell.
+    Quoted,
+    /// Just after a quote in a quoted cell: a second quote is a quote, anything else
+    /// closes the cell.
+    QuoteInQuoted,
+}
+
+/// Scans `buffer[from..]` with `state` (the state at `from`), leaving `state` at the end;
+/// returns the offset just after the last line end that ends a record, if any.
+fn scan(buffer: &[u8], from: usize, state: &mut Quoting, delimiter: u8) -> Option<usize> {
+    let mut last = None;
+    let mut i = from;
+    while i < buffer.len() {
+        match *state {
+            Quoting::Quoted => match memchr::memchr(b'"', &buffer[i..]) {
+                Some(j) => {
+                    i += j + 1;
+                    *state = Quoting::QuoteInQuoted;
+                }
+                None => i = buffer.len(),
+            },
+            Quoting::QuoteInQuoted => {
+                if buffer[i] == b'"' {
+                    i += 1;
+                    *state = Quoting::Quoted;
+                } else {
+                    *state = Quoting::Unquoted;
+                }
+            }
+            Quoting::CellStart => {
+                if buffer[i] == b'"' {
+                    i += 1;
+                    *state = Quoting::Quoted;
+                } else {
+                    *state = Quoting::Unquoted;
+                }
+            }
+            // Delimiters matter only before a quote: a quote opens a quoted cell when the
+            // byte before it ends a cell (a delimiter) or a record (a line end). Entering
+            // this state never happens on a quote, so `j > 0` or `i > from` holds there.
+            Quoting::Unquoted => match memchr::memchr2(b'\n', b'"', &buffer[i..]) {
+                Some(j) => {
+                    let at = i + j;
+                    i = at + 1;
+                    if buffer[at] == b'\n' {
+                        last = Some(i);
+                        *state = Quoting::CellStart;
+                    } else if at > 0 && (buffer[at - 1] == delimiter || buffer[at - 1] == b'\n') {
+                        *state = Quoting::Quoted;
+                    }
+                }
+                None => i = buffer.len(),
+            },
+        }
+    }
+    last
+}
+
+/// Cuts the UTF-8 text `reader` gives into [`Block`]s.
+pub struct Splitter<R> {
+    reader: R,
+    delimiter: u8,
+    /// Turn every CR into a line end (files whose lines end with CR alone).
+    lone_cr: bool,
+    /// Bytes read after the last block's end.
+    carry: Vec<u8>,
+    /// The line `carry` starts on.
+    line: u64,
+    /// The least a block holds ([`BLOCK_BYTES`]; less in tests, to cut often).
+    block_bytes: usize,
+    done: bool,
+}
+
+impl<R: Read> Splitter<R> {
+    /// `reader` starts at a record's start, on physical line `line`.
+    pub fn new(reader: R, delimiter: u8, lone_cr: bool, line: u64) -> Splitter<R> {
+        Splitter {
+            reader,
+            delimiter,
+            lone_cr,
+            carry: Vec::new(),
+            line,
+            block_bytes: BLOCK_BYTES,
+            done: false,
+        }
+    }
+
+    /// Reads up to a block's worth more into `carry`; returns how many were read.
+    fn fill(&mut self) -> io::Result<usize> {
+        let start = self.carry.len();
+        self.carry.resize(start + self.block_bytes, 0);
+        let mut read = 0;
+        while start + read < self.carry.len() {
+            match self.reader.read(&mut self.carry[start + read..]) {
+                Ok(0) => break,
+                Ok(n) => read += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    self.carry.truncate(start + read);
+                    return Err(e);
+                }
+            }
+        }
+        self.carry.truncate(start + read);
+        if self.lone_cr {
+            self.carry[start..]
+                .iter_mut()
+                .filter(|b| **b == b'\r')
+                .for_each(|b| *b = b'\n');
+        }
+        Ok(read)
+    }
+
+    fn next_block(&mut self) -> io::Result<Option<Block>> {
+        let mut state = Quoting::CellStart;
+        let mut scanned = 0;
+        let mut cut = None;
+        let mut at_end = false;
+        loop {
+            if let Some(end) = scan(&self.carry, scanned, &mut state, self.delimiter) {
+                cut = Some(end);
+            }
+            scanned = self.carry.len();
+            if cut.is_some() && self.carry.len() >= self.block_bytes {
+                break;
+            }
+            if self.fill()? == 0 {
+                at_end = true;
+                break;
+            }
+        }
+        let end = if at_end {
+            self.carry.len()
+        } else {
+            cut.unwrap_or(0)
+        };
+        if end == 0 {
+            self.done = true;
+            return Ok(None);
+        }
+        let rest = self.carry.split_off(end);
+        let mut text = std::mem::replace(&mut self.carry, rest);
+        // A UTF-8 BOM decides the encoding without a look at the rest of the file: bytes
+        // that are not UTF-8 after it become U+FFFD, as a decoder would make them.
+        if std::str::from_utf8(&text).is_err() {
+            text = String::from_utf8_lossy(&text).into_owned().into_bytes();
+        }
+        let block = Block {
+            first_line: self.line,
+            delimiter: self.delimiter,
+            // Only the file's end can leave a quote open: a cut is always outside quotes.
+            open_at_end: at_end && state == Quoting::Quoted,
+            text,
+        };
+        self.line += memchr::memchr_iter(b'\n', &block.text).count() as u64;
+        if at_end {
+            self.done = true;
+        }
+        Ok(Some(block))
+    }
+}
+
+impl<R: Read> Iterator for Splitter<R> {
+    type Item = Result<Block, Unreadable>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        match self.next_block() {
+            Ok(block) => block.map(Ok),
+            Err(e) => {
+                self.done = true;
+                Some(Err(Unreadable {
+                    line: self.line,
+                    reason: format!("cannot read past this point: {e}"),
+                    fatal: true,
+                }))
+            }
+        }
+    }
+}
+
+/// One record of a block, borrowed from the parser.
+pub struct RecordRef<'r> {
+    /// The physical line it starts on.
+    pub line: u64,
+    record: &'r csv::StringRecord,
+}
+
+impl RecordRef<'_> {
+    pub fn len(&self) -> usize {
+        self.record.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.record.is_empty()
+    }
+
+    /// Cell `i`; the last one without the CR of a CRLF line end (LF is the only
+    /// terminator the parser knows, so that lines are counted once).
+    pub fn cell(&self, i: usize) -> &str {
+        let cell = self.record.get(i).unwrap_or("");
+        if i + 1 == self.record.len() {
+            cell.strip_suffix('\r').unwrap_or(cell)
+        } else {
+            cell
+        }
+    }
+
+    pub fn to_record(&self) -> Record {
+        Record {
+            line: self.line,
+            cells: (0..self.len()).map(|i| self.cell(i).to_string()).collect(),
+        }
+    }
+}
+
+/// Where a record of a block ended, for cutting the rest of the block off.
+#[derive(Debug, Clone, Copy)]
+pub struct Position {
+    /// Byte offset in the block just after the record (and its line end).
+    pub offset: usize,
+    /// The physical line that offset is on.
+    pub line: u64,
+}
+
+impl Block {
+    /// A block of in-memory text that starts at a record on line `first_line`.
+    #[cfg(test)]
+    pub fn new(text: &str, first_line: u64, delimiter: u8) -> Block {
+        Block {
+            text: text.as_bytes().to_vec(),
+            first_line,
+            delimiter,
+            open_at_end: false,
+        }
+    }
+
+    /// Appends the next block of the same file (for a look at the first records).
+    pub fn extend(&mut self, next: Block) {
+        self.text.extend_from_slice(&next.text);
+        self.open_at_end = next.open_at_end;
+    }
+
+    /// What is left after `position`.
+    pub fn rest(&self, position: Position) -> Block {
+        Block {
+            text: self.text[position.offset.min(self.text.len())..].to_vec(),
+            first_line: position.line,
+            delimiter: self.delimiter,
+            open_at_end: self.open_at_end,
+        }
+    }
+
+    /// Parses the block, calling `each` with every record (or why one cannot be read) and
+    /// where it ends, in order; stops early when `each` returns false. `width` is the
+    /// header's field count (0 before it is known), for telling a stray quote from a cell
+    /// with line breaks in it.
+    pub fn for_each_record(
+        &self,
+        width: usize,
+        mut each: impl FnMut(Result<RecordRef<'_>, Unreadable>, Position) -> bool,
+    ) {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(self.delimiter)
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_reader(self.text.as_slice());
+        let mut record = csv::StringRecord::new();
+        let mut start = 0usize;
+        let mut line = self.first_line;
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => return,
+                Err(e) => {
+                    // The text is UTF-8 and the parser flexible: only a broken invariant
+                    // can end here, and nothing after it can be trusted.
+                    let unreadable = Unreadable {
+                        line,
+                        reason: format!("cannot read past this point: {e}"),
+                        fatal: true,
+                    };
+                    each(
+                        Err(unreadable),
+                        Position {
+                            offset: start,
+                            line,
+                        },
+                    );
+                    return;
+                }
+                Ok(true) => {}
+            }
+            let end = (reader.position().byte() as usize).min(self.text.len());
+            let span = &self.text[start..end];
+            // Blank lines before the record are skipped by the parser, and counted here.
+            let blank = span.iter().take_while(|&&b| b == b'\n').count() as u64;
+            let newlines = memchr::memchr_iter(b'\n', span).count() as u64;
+            let record_line = line + blank;
+            let is_last = end == self.text.len();
+            let open_at_end = is_last && self.open_at_end;
+            // A quote open at the end of the file takes the last line end into its cell.
+            let ended_with_lf = span.last() == Some(&b'\n') && !open_at_end;
+            let inner = newlines - blank - u64::from(ended_with_lf);
+            start = end;
+            line += newlines;
+            let position = Position { offset: end, line };
+            let record_ref = RecordRef {
+                line: record_line,
+                record: &record,
+            };
+            if record_ref.len() == 1 && record_ref.cell(0).is_empty() {
+                continue; // a blank line that ends in CRLF
+            }
+            let item = match problem(&record_ref, inner, width, open_at_end) {
+                Some(unreadable) => Err(unreadable),
+                None => Ok(record_ref),
+            };
+            if !each(item, position) {
+                return;
+            }
+        }
+    }
+
+    /// Every record of the block, owned.
+    pub fn records(&self, width: usize) -> Vec<Result<Record, Unreadable>> {
+        let mut out = Vec::new();
+        self.for_each_record(width, |item, _| {
+            out.push(item.map(|r| r.to_record()));
+            true
+        });
+        out
+    }
+}
+
+/// Why a record is the work of a stray quote, if it is.
+///
+/// The csv crate is lenient: a cell that opens with `"` runs to the next lone `"`, across
+/// line ends, possibly to the end of the file, and no error is raised. A proper multi-line
+/// cell (REDCap's addresses, a free-text answer in paragraphs) keeps the record's field
+/// count; so a record whose cells span lines is reported, with the lines it swallowed,
+/// when its field count differs from the header's (`width`; 0 while the header is not
+/// known), or when the file ends inside its quote (`open_at_end`).
+fn problem(
+    record: &RecordRef<'_>,
+    inner: u64,
+    width: usize,
+    open_at_end: bool,
+) -> Option<Unreadable> {
+    let fields = record.len();
+    let line = record.line;
+    // A quote left open at the end of the file takes the file's last line end with it.
+    let trailing = record.cell(fields.saturating_sub(1)).ends_with('\n');
+    let last_line = line + inner - u64::from(trailing && inner > 0);
+    if open_at_end && inner > 0 {
+        return Some(Unreadable {
+            line,
+            reason: format!(
+                "a quote (\") opens the last cell on line {line} and is never closed: lines {line}–{last_line}, to the end of the file, were read as that one cell"
+            ),
+            fatal: false,
+        });
+    }
+    if inner == 0 || width == 0 || fields == width {
+        return None;
+    }
+    Some(Unreadable {
+        line,
+        reason: format!(
+            "lines {line}–{last_line} were read as one record of {fields} fields (the header has {width}): a quote (\") opens a cell there that is not closed where the cell ends"
+        ),
+        fatal: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// The records of `text`, read in blocks of at least `block_bytes`.
+    fn split(text: &str, block_bytes: usize) -> Vec<Result<Record, Unreadable>> {
+        let mut splitter = Splitter::new(Cursor::new(text.as_bytes().to_vec()), b',', false, 1);
+        splitter.block_bytes = block_bytes;
+        splitter
+            .flat_map(|block| block.unwrap().records(0))
+            .collect()
+    }
+
+    /// The same, as one block.
+    fn whole(text: &str) -> Vec<Result<Record, Unreadable>> {
+        split(text, text.len() + 1)
+    }
+
+    #[test]
+    fn cuts_fall_only_between_records() {
+        let text = "a,\"x\ny\",b\n\"q\"\"\n\",2\nc,d\"e,f\n\n\ng,\"h\"i\n";
+        for bytes in 1..text.len() + 2 {
+            assert_eq!(split(text, bytes), whole(text), "blocks of {bytes}");
+        }
+        let lines: Vec<u64> = whole(text)
+            .iter()
+            .map(|r| r.as_ref().unwrap().line)
+            .collect();
+        assert_eq!(lines, vec![1, 3, 5, 8]);
+    }
+
+    #[test]
+    fn a_quote_left_open_at_the_end_is_found_in_the_last_block() {
+        let text = "a,b\nc,\"d\ne,f\n";
+        let records = split(text, 2);
+        assert_eq!(records.len(), 2);
+        let Err(unreadable) = &records[1] else {
+            panic!("{records:?}")
+        };
+        assert_eq!(unreadable.line, 2);
+        assert!(
+            unreadable.reason.contains("never closed"),
+            "{}",
+            unreadable.reason
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Wherever the blocks are cut, the records and their lines are those of the whole.
+        #[test]
+        fn blocks_read_as_the_whole_file(
+            text in "[ab,\"\n\r]{0,60}",
+            bytes in 1usize..20,
+        ) {
+            prop_assert_eq!(split(&text, bytes), whole(&text));
+        }
+    }
+}
