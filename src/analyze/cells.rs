@@ -200,10 +200,11 @@ impl Plan {
         let i = self.slots.len();
         self.slots.push(slot);
         let name = Plan::name(i);
+        // A boolean's sum counts its true values without materialising a number column.
         self.exprs.push(
             mask.clone()
-                .cast(DataType::UInt64)
                 .sum()
+                .cast(DataType::UInt64)
                 .alias(format!("{name}.c")),
         );
         if let (true, Some(w)) = (slot.is_tally(), &self.weight) {
@@ -236,6 +237,18 @@ impl Plan {
         }
     }
 
+    /// A count of the rows where `mask` is true, without weights.
+    fn push_count(&mut self, slot: Slot, mask: Expr) {
+        let i = self.slots.len();
+        self.slots.push(slot);
+        self.exprs.push(
+            mask.sum()
+                .cast(DataType::UInt64)
+                .alias(format!("{}.c", Plan::name(i))),
+        );
+    }
+
+    /// The sum of a small integer column (ranks), widened first so it cannot overflow.
     fn push_sum(&mut self, slot: Slot, value: Expr) {
         let i = self.slots.len();
         self.slots.push(slot);
@@ -267,14 +280,14 @@ fn plan(survey: &Survey) -> Plan {
         let id = question.id.as_str();
         let levels = question.choices().len();
         match &question.show_if {
-            Some(_) => plan.push_sum(Slot::Shown(q), col(shown::column(q).as_str())),
+            Some(_) => plan.push_count(Slot::Shown(q), col(shown::column(q).as_str())),
             None => plan.push_sum(Slot::Shown(q), len()),
         }
         match &question.kind {
             QuestionKind::Single { .. } | QuestionKind::Likert { .. } => {
                 plan.push(Slot::Answered(q), col(id).is_not_null());
                 for i in 0..levels {
-                    plan.push(Slot::Choice(q, i), col(id).eq(lit(i as u32)));
+                    plan.push(Slot::Choice(q, i), col(id).eq(lit(i as u8)));
                 }
             }
             QuestionKind::Multiple { .. } => {
@@ -294,9 +307,9 @@ fn plan(survey: &Survey) -> Plan {
                     rows.iter().map(|r| column::choice(id, &r.code)).collect();
                 plan.push(Slot::Answered(q), any_answered(&columns));
                 for (r, c) in columns.iter().enumerate() {
-                    plan.push_sum(Slot::RowAnswered(q, r), col(c.as_str()).is_not_null());
+                    plan.push_count(Slot::RowAnswered(q, r), col(c.as_str()).is_not_null());
                     for i in 0..levels {
-                        plan.push(Slot::RowLevel(q, r, i), col(c.as_str()).eq(lit(i as u32)));
+                        plan.push(Slot::RowLevel(q, r, i), col(c.as_str()).eq(lit(i as u8)));
                     }
                 }
             }
@@ -308,8 +321,8 @@ fn plan(survey: &Survey) -> Plan {
                     .collect();
                 plan.push(Slot::Answered(q), any_answered(&columns));
                 for (i, c) in columns.iter().enumerate() {
-                    plan.push_sum(Slot::Rank(q, i, 0), col(c.as_str()).is_not_null());
-                    plan.push_sum(Slot::Rank(q, i, 1), col(c.as_str()).eq(lit(1u32)));
+                    plan.push_count(Slot::Rank(q, i, 0), col(c.as_str()).is_not_null());
+                    plan.push_count(Slot::Rank(q, i, 1), col(c.as_str()).eq(lit(1u8)));
                     plan.push_sum(Slot::Rank(q, i, 2), col(c.as_str()));
                 }
             }

@@ -1,6 +1,7 @@
 //! Free-text answers grouped by position group, for the "answers by position" section.
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::aggregates::{QuestionText, RespondentTexts, TextGroup};
 use super::groups::LevelGroup;
@@ -33,39 +34,59 @@ pub fn by_position(
     if text_questions.is_empty() || groups.is_empty() {
         return Ok(out);
     }
-    let position = frame.column(&survey.position_question().id)?.u8()?.clone();
-    let columns: Vec<StringChunked> = text_questions
+    // Which group each position level belongs to, looked up once per level.
+    let levels = survey.position_scale().levels.len();
+    let group_of: Vec<Option<usize>> = (0..levels)
+        .map(|level| groups.iter().position(|g| g.levels.contains(&level)))
+        .collect();
+    let position: Vec<Option<u8>> = frame
+        .column(&survey.position_question().id)?
+        .u8()?
         .iter()
-        .map(|q| Ok(frame.column(q)?.str()?.clone()))
+        .collect();
+    let columns: Vec<Vec<Option<&str>>> = text_questions
+        .iter()
+        .map(|q| Ok(frame.column(q)?.str()?.iter().collect()))
         .collect::<Result<_>>()?;
-    for row in 0..frame.height() {
-        let Some(level) = position.get(row) else {
-            continue;
-        };
-        let Some(group) = groups
-            .iter()
-            .position(|g| g.levels.contains(&(level as usize)))
-        else {
-            continue;
-        };
-        let texts: Vec<QuestionText> = text_questions
-            .iter()
-            .zip(&columns)
-            .filter_map(|(q, column)| {
-                column.get(row).map(|text| QuestionText {
-                    question: q.to_string(),
-                    text: text.to_string(),
-                })
-            })
-            .collect();
-        if !texts.is_empty() {
-            out[group].respondents.push(RespondentTexts { texts });
-        }
-    }
-    for group in &mut out {
+    // Rows are gathered on every core; the order they arrive in does not matter, since
+    // each group is sorted afterwards and equal entries are identical.
+    let gathered: Vec<Vec<RespondentTexts>> = (0..frame.height())
+        .into_par_iter()
+        .fold(
+            || vec![Vec::new(); groups.len()],
+            |mut acc: Vec<Vec<RespondentTexts>>, row| {
+                let group = position[row].and_then(|level| group_of[usize::from(level)]);
+                if let Some(group) = group {
+                    let texts: Vec<QuestionText> = text_questions
+                        .iter()
+                        .zip(&columns)
+                        .filter_map(|(q, column)| {
+                            column[row].map(|text| QuestionText {
+                                question: q.to_string(),
+                                text: text.to_string(),
+                            })
+                        })
+                        .collect();
+                    if !texts.is_empty() {
+                        acc[group].push(RespondentTexts { texts });
+                    }
+                }
+                acc
+            },
+        )
+        .reduce(
+            || vec![Vec::new(); groups.len()],
+            |mut a, b| {
+                for (into, from) in a.iter_mut().zip(b) {
+                    into.extend(from);
+                }
+                a
+            },
+        );
+    for (group, mut respondents) in out.iter_mut().zip(gathered) {
         // Compared by reference: a key of owned strings per comparison would clone every
         // text n log n times.
-        group.respondents.sort_by(|a, b| {
+        respondents.par_sort_unstable_by(|a, b| {
             a.texts
                 .iter()
                 .map(|t| (t.question.as_str(), t.text.as_str()))
@@ -75,6 +96,7 @@ pub fn by_position(
                         .map(|t| (t.question.as_str(), t.text.as_str())),
                 )
         });
+        group.respondents = respondents;
     }
     Ok(out)
 }
