@@ -358,7 +358,7 @@ fn groups_table(a: &Aggregates) -> Table {
         })
         .collect();
     Table {
-        caption: "Every group results are given for, each with at least the anonymity threshold of respondents; the share is of all respondents, with its Wilson interval".into(),
+        caption: "The groups results are given for, each with at least the anonymity threshold of respondents; a share is of all respondents, with its Wilson interval".into(),
         headers: vec![
             "Grouping".into(),
             "Group".into(),
