@@ -15,82 +15,15 @@
 //! and prints the ratio of their median times. Only the ratio means anything: absolute
 //! times depend on the machine.
 
-use std::fs::File;
-use std::hint::black_box;
-use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use canvass::analyze::{Options, analyze_with};
-use canvass::survey::Survey;
-use canvass::synth::Synth;
+use common::{Samples, exit, load_survey, median, rows, timed, write_panel};
 use criterion::{Criterion, SamplingMode};
-
-const SURVEY: &str = "surveys/frontier-roles-2027.toml";
-const DEFAULT_ROWS: u64 = 1_000_000;
-const SEED: u64 = 1;
-
-/// Rows to generate: `CANVASS_BENCH_ROWS`, or a million.
-fn rows() -> u64 {
-    match std::env::var("CANVASS_BENCH_ROWS") {
-        Ok(text) => text.trim().parse().unwrap_or_else(|_| {
-            eprintln!("CANVASS_BENCH_ROWS={text:?} is not a row count");
-            std::process::exit(2)
-        }),
-        Err(_) => DEFAULT_ROWS,
-    }
-}
-
-fn exit(message: impl std::fmt::Display) -> ! {
-    eprintln!("{message}");
-    std::process::exit(2)
-}
-
-fn load_survey() -> Survey {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(SURVEY);
-    canvass::survey::load(&path)
-        .unwrap_or_else(|e| exit(e))
-        .survey
-}
-
-/// Writes the synthetic panel to `path`.
-fn write_panel(survey: &Survey, rows: u64, path: &Path) -> std::io::Result<()> {
-    let synth = Synth::new(survey, rows, SEED).map_err(std::io::Error::other)?;
-    synth.write(BufWriter::with_capacity(1 << 20, File::create(path)?))
-}
-
-/// The per-call times of one benchmark, and whether every call succeeded.
-#[derive(Default)]
-struct Samples {
-    times: Vec<Duration>,
-    failed: bool,
-}
-
-fn timed(samples: &Mutex<Samples>, iters: u64, mut run: impl FnMut() -> bool) -> Duration {
-    let mut ok = true;
-    let start = Instant::now();
-    for _ in 0..iters {
-        ok &= black_box(run());
-    }
-    let elapsed = start.elapsed();
-    if let Ok(mut samples) = samples.lock() {
-        samples.times.push(elapsed.div_f64(iters.max(1) as f64));
-        samples.failed |= !ok;
-    }
-    elapsed
-}
-
-fn median(name: &str, samples: &Mutex<Samples>) -> Option<Duration> {
-    let samples = samples.lock().ok()?;
-    if samples.failed {
-        eprintln!("{name}: a call failed: no ratio");
-        return None;
-    }
-    let mut times = samples.times.clone();
-    times.sort_unstable();
-    times.get(times.len() / 2).copied()
-}
 
 fn main() {
     let rows = rows();

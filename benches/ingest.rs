@@ -13,50 +13,16 @@
 //! and prints the ratio of their median times. Only the ratio means anything: absolute
 //! times depend on the machine.
 
-use std::fs::File;
-use std::hint::black_box;
-use std::io::BufWriter;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use canvass::survey::Survey;
-use canvass::synth::Synth;
+use common::{Samples, exit, load_survey, median, rows, timed, write_panel};
 use criterion::{Criterion, SamplingMode};
 use polars::prelude::*;
 use polars_io::prelude::{CsvReadOptions, SerReader};
-
-const SURVEY: &str = "surveys/frontier-roles-2027.toml";
-const DEFAULT_ROWS: u64 = 1_000_000;
-const SEED: u64 = 1;
-
-/// Rows to generate: `CANVASS_BENCH_ROWS`, or a million.
-fn rows() -> u64 {
-    match std::env::var("CANVASS_BENCH_ROWS") {
-        Ok(text) => text.trim().parse().unwrap_or_else(|_| {
-            eprintln!("CANVASS_BENCH_ROWS={text:?} is not a row count");
-            std::process::exit(2)
-        }),
-        Err(_) => DEFAULT_ROWS,
-    }
-}
-
-fn load_survey() -> Survey {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(SURVEY);
-    match canvass::survey::load(&path) {
-        Ok(loaded) => loaded.survey,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2)
-        }
-    }
-}
-
-/// Writes the synthetic panel to `path`.
-fn write_panel(survey: &Survey, rows: u64, path: &Path) -> std::io::Result<()> {
-    let synth = Synth::new(survey, rows, SEED).map_err(std::io::Error::other)?;
-    synth.write(BufWriter::with_capacity(1 << 20, File::create(path)?))
-}
 
 fn polars_csv(path: &Path) -> PolarsResult<DataFrame> {
     CsvReadOptions::default()
@@ -67,59 +33,18 @@ fn polars_csv(path: &Path) -> PolarsResult<DataFrame> {
         .finish()
 }
 
-/// What criterion's calls of one benchmark gave: each call's time per iteration, and
-/// the rows each iteration read (`None` for a failure).
-#[derive(Default)]
-struct Samples {
-    times: Vec<Duration>,
-    rows: Vec<Option<u64>>,
-}
-
-/// Times `run` for criterion, keeping what it gave in `samples`.
-fn timed(samples: &Mutex<Samples>, iters: u64, mut run: impl FnMut() -> Option<u64>) -> Duration {
-    let mut rows = Vec::new();
-    let start = Instant::now();
-    for _ in 0..iters {
-        rows.push(black_box(run()));
-    }
-    let elapsed = start.elapsed();
-    if let Ok(mut samples) = samples.lock() {
-        samples.times.push(elapsed.div_f64(iters.max(1) as f64));
-        samples.rows.extend(rows);
-    }
-    elapsed
-}
-
-/// The median time of one benchmark, if it ran and every call read all `rows`.
-fn median(name: &str, samples: &Mutex<Samples>, rows: u64) -> Option<Duration> {
-    let samples = samples.lock().ok()?;
-    if let Some(short) = samples.rows.iter().find(|r| **r != Some(rows)) {
-        eprintln!("{name}: a call read {short:?} rows, not {rows}: no ratio");
-        return None;
-    }
-    let mut times = samples.times.clone();
-    times.sort_unstable();
-    times.get(times.len() / 2).copied()
-}
-
 fn main() {
     let rows = rows();
     let survey = load_survey();
-    let dir = match tempfile::tempdir() {
-        Ok(dir) => dir,
-        Err(e) => {
-            eprintln!("cannot make a temporary folder: {e}");
-            std::process::exit(2)
-        }
-    };
+    let dir = tempfile::tempdir()
+        .unwrap_or_else(|e| exit(format!("cannot make a temporary folder: {e}")));
     let path: PathBuf = dir.path().join("frontier-roles-2027.csv");
     let started = Instant::now();
     if let Err(e) = write_panel(&survey, rows, &path) {
-        eprintln!(
+        exit(format!(
             "cannot write the synthetic panel to {}: {e}",
             path.display()
-        );
-        std::process::exit(2)
+        ));
     }
     let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
     eprintln!(
@@ -143,7 +68,7 @@ fn main() {
         group.bench_function("polars_csv", |b| {
             b.iter_custom(|iters| {
                 timed(&baseline, iters, || {
-                    polars_csv(&path).ok().map(|frame| frame.height() as u64)
+                    polars_csv(&path).is_ok_and(|frame| frame.height() as u64 == rows)
                 })
             })
         });
@@ -151,8 +76,7 @@ fn main() {
             b.iter_custom(|iters| {
                 timed(&ingest, iters, || {
                     canvass::ingest::ingest(&survey, std::slice::from_ref(&path))
-                        .ok()
-                        .map(|ingested| ingested.totals().accepted)
+                        .is_ok_and(|ingested| ingested.totals().accepted == rows)
                 })
             })
         });
@@ -160,8 +84,8 @@ fn main() {
     }
     criterion.final_summary();
 
-    let polars = median("polars_csv", &baseline, rows);
-    let canvass = median("canvass_ingest", &ingest, rows);
+    let polars = median("polars_csv", &baseline);
+    let canvass = median("canvass_ingest", &ingest);
     if let (Some(a), Some(b)) = (polars, canvass) {
         println!(
             "{rows} rows: polars CSV reader {a:.2?}, canvass ingest {b:.2?} (medians); ingest/polars = {:.1}",

@@ -1,0 +1,81 @@
+//! What the benchmarks share: the synthetic panel they time canvass on, and criterion
+//! timings kept so that two benchmarks of one run can be compared as a ratio.
+
+use std::fs::File;
+use std::hint::black_box;
+use std::io::BufWriter;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use canvass::survey::Survey;
+use canvass::synth::Synth;
+
+const SURVEY: &str = "surveys/frontier-roles-2027.toml";
+const DEFAULT_ROWS: u64 = 1_000_000;
+const SEED: u64 = 1;
+
+/// Rows to generate: `CANVASS_BENCH_ROWS`, or a million.
+pub fn rows() -> u64 {
+    match std::env::var("CANVASS_BENCH_ROWS") {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| exit(format!("CANVASS_BENCH_ROWS={text:?} is not a row count"))),
+        Err(_) => DEFAULT_ROWS,
+    }
+}
+
+/// Says why the benchmark cannot run, and stops (exit 2, as canvass does).
+pub fn exit(message: impl std::fmt::Display) -> ! {
+    eprintln!("{message}");
+    std::process::exit(2)
+}
+
+pub fn load_survey() -> Survey {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(SURVEY);
+    canvass::survey::load(&path)
+        .unwrap_or_else(|e| exit(e))
+        .survey
+}
+
+/// Writes the synthetic panel to `path`.
+pub fn write_panel(survey: &Survey, rows: u64, path: &Path) -> std::io::Result<()> {
+    let synth = Synth::new(survey, rows, SEED).map_err(std::io::Error::other)?;
+    synth.write(BufWriter::with_capacity(1 << 20, File::create(path)?))
+}
+
+/// The per-call times of one benchmark, and whether every call did its whole job.
+#[derive(Default)]
+pub struct Samples {
+    times: Vec<Duration>,
+    failed: bool,
+}
+
+/// Times `run` for criterion's `iter_custom`, keeping each call's time in `samples`;
+/// `run` says whether the call did its whole job.
+pub fn timed(samples: &Mutex<Samples>, iters: u64, mut run: impl FnMut() -> bool) -> Duration {
+    let mut ok = true;
+    let start = Instant::now();
+    for _ in 0..iters {
+        ok &= black_box(run());
+    }
+    let elapsed = start.elapsed();
+    if let Ok(mut samples) = samples.lock() {
+        samples.times.push(elapsed.div_f64(iters.max(1) as f64));
+        samples.failed |= !ok;
+    }
+    elapsed
+}
+
+/// The median time of one benchmark, if it ran and every call did its whole job.
+pub fn median(name: &str, samples: &Mutex<Samples>) -> Option<Duration> {
+    let samples = samples.lock().ok()?;
+    if samples.failed {
+        eprintln!("{name}: a call failed or fell short: no ratio");
+        return None;
+    }
+    let mut times = samples.times.clone();
+    times.sort_unstable();
+    times.get(times.len() / 2).copied()
+}
