@@ -17,31 +17,16 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 use canvass::analyze::{Options, analyze_with};
-use common::{Samples, exit, load_survey, median, rows, timed, write_panel};
-use criterion::{Criterion, SamplingMode};
+use common::{Samples, exit, load_survey, median, rows, timed};
+use criterion::SamplingMode;
 
 fn main() {
     let rows = rows();
     let survey = load_survey();
-    let dir = tempfile::tempdir()
-        .unwrap_or_else(|e| exit(format!("cannot make a temporary folder: {e}")));
-    let path: PathBuf = dir.path().join("frontier-roles-2027.csv");
-    let started = Instant::now();
-    if let Err(e) = write_panel(&survey, rows, &path) {
-        exit(format!(
-            "cannot write the synthetic panel to {}: {e}",
-            path.display()
-        ));
-    }
-    eprintln!(
-        "synthetic panel: {rows} rows, made in {:.1?}",
-        started.elapsed()
-    );
+    let (_dir, path) = common::panel(&survey, rows);
     let ingested =
         canvass::ingest::ingest(&survey, std::slice::from_ref(&path)).unwrap_or_else(|e| exit(e));
     if ingested.totals().accepted != rows {
@@ -52,12 +37,7 @@ fn main() {
     }
     let options = Options::default();
 
-    let mut criterion = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5))
-        .without_plots()
-        .configure_from_args();
+    let mut criterion = common::criterion();
     let ingest = Mutex::new(Samples::default());
     let analyze = Mutex::new(Samples::default());
     {

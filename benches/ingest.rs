@@ -15,12 +15,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-use common::{Samples, exit, load_survey, median, rows, timed, write_panel};
-use criterion::{Criterion, SamplingMode};
+use common::{Samples, load_survey, median, rows, timed};
+use criterion::SamplingMode;
 use polars::prelude::*;
 use polars_io::prelude::{CsvReadOptions, SerReader};
 
@@ -36,29 +35,8 @@ fn polars_csv(path: &Path) -> PolarsResult<DataFrame> {
 fn main() {
     let rows = rows();
     let survey = load_survey();
-    let dir = tempfile::tempdir()
-        .unwrap_or_else(|e| exit(format!("cannot make a temporary folder: {e}")));
-    let path: PathBuf = dir.path().join("frontier-roles-2027.csv");
-    let started = Instant::now();
-    if let Err(e) = write_panel(&survey, rows, &path) {
-        exit(format!(
-            "cannot write the synthetic panel to {}: {e}",
-            path.display()
-        ));
-    }
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
-    eprintln!(
-        "synthetic panel: {rows} rows, {:.1} MB, made in {:.1?}",
-        size as f64 / 1e6,
-        started.elapsed()
-    );
-
-    let mut criterion = Criterion::default()
-        .sample_size(10)
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(5))
-        .without_plots()
-        .configure_from_args();
+    let (_dir, path) = common::panel(&survey, rows);
+    let mut criterion = common::criterion();
     let baseline = Mutex::new(Samples::default());
     let ingest = Mutex::new(Samples::default());
     {

@@ -4,12 +4,13 @@
 use std::fs::File;
 use std::hint::black_box;
 use std::io::BufWriter;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use canvass::survey::Survey;
 use canvass::synth::Synth;
+use criterion::Criterion;
 
 const SURVEY: &str = "surveys/frontier-roles-2027.toml";
 const DEFAULT_ROWS: u64 = 1_000_000;
@@ -39,10 +40,40 @@ pub fn load_survey() -> Survey {
         .survey
 }
 
-/// Writes the synthetic panel to `path`.
-pub fn write_panel(survey: &Survey, rows: u64, path: &Path) -> std::io::Result<()> {
-    let synth = Synth::new(survey, rows, SEED).map_err(std::io::Error::other)?;
-    synth.write(BufWriter::with_capacity(1 << 20, File::create(path)?))
+/// Writes a synthetic panel of `rows` rows for `survey` into a new temporary folder,
+/// saying how large it is; returns the folder (removed when dropped) and the file.
+pub fn panel(survey: &Survey, rows: u64) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir()
+        .unwrap_or_else(|e| exit(format!("cannot make a temporary folder: {e}")));
+    let path = dir.path().join("frontier-roles-2027.csv");
+    let started = Instant::now();
+    let written = Synth::new(survey, rows, SEED)
+        .map_err(std::io::Error::other)
+        .and_then(|synth| synth.write(BufWriter::with_capacity(1 << 20, File::create(&path)?)));
+    if let Err(e) = written {
+        exit(format!(
+            "cannot write the synthetic panel to {}: {e}",
+            path.display()
+        ));
+    }
+    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+    eprintln!(
+        "synthetic panel: {rows} rows, {:.1} MB, made in {:.1?}",
+        size as f64 / 1e6,
+        started.elapsed()
+    );
+    (dir, path)
+}
+
+/// Criterion as every benchmark here uses it: each call takes seconds, so the fewest
+/// samples criterion takes, one call each, and no plots.
+pub fn criterion() -> Criterion {
+    Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(5))
+        .without_plots()
+        .configure_from_args()
 }
 
 /// The per-call times of one benchmark, and whether every call did its whole job.

@@ -354,37 +354,29 @@ pub fn plan(
             CanonicalColumn::RespondentId | CanonicalColumn::Other(_) => Feed::Copy(j),
             CanonicalColumn::SubmittedAt => Feed::Timestamp(j),
             CanonicalColumn::Weight | CanonicalColumn::Round => Feed::Number(j),
-            CanonicalColumn::Coded(q, _) => match survey.questions[q].kind {
-                QuestionKind::Multiple { .. } => Feed::Joined {
-                    column: j,
-                    question: q,
-                    separator: separator(tool),
-                },
-                _ => Feed::Code {
-                    column: j,
-                    question: q,
-                },
-            },
             CanonicalColumn::Row(q, _) => Feed::Code {
                 column: j,
                 question: q,
             },
-            CanonicalColumn::Answer(q) => match &survey.questions[q].kind {
-                QuestionKind::Single { .. }
-                | QuestionKind::Likert { .. }
-                | QuestionKind::Matrix { .. } => Feed::Code {
-                    column: j,
-                    question: q,
-                },
-                QuestionKind::Multiple { .. } | QuestionKind::Ranking { .. } => Feed::Joined {
-                    column: j,
-                    question: q,
-                    separator: separator(tool),
-                },
-                QuestionKind::Numeric { .. } | QuestionKind::Year { .. } => Feed::Number(j),
-                QuestionKind::Probability => Feed::Probability(j),
-                QuestionKind::Text { .. } => Feed::Copy(j),
-            },
+            // A coder's coding is written as the question's own answer is.
+            CanonicalColumn::Answer(q) | CanonicalColumn::Coded(q, _) => {
+                match &survey.questions[q].kind {
+                    QuestionKind::Single { .. }
+                    | QuestionKind::Likert { .. }
+                    | QuestionKind::Matrix { .. } => Feed::Code {
+                        column: j,
+                        question: q,
+                    },
+                    QuestionKind::Multiple { .. } | QuestionKind::Ranking { .. } => Feed::Joined {
+                        column: j,
+                        question: q,
+                        separator: separator(tool),
+                    },
+                    QuestionKind::Numeric { .. } | QuestionKind::Year { .. } => Feed::Number(j),
+                    QuestionKind::Probability => Feed::Probability(j),
+                    QuestionKind::Text { .. } => Feed::Copy(j),
+                }
+            }
         };
         role[j] = Some(Role::Mapped);
     }
