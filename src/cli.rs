@@ -291,6 +291,14 @@ pub struct AnalysisArgs {
     /// measures (by default they are counted, shown, and left out of those).
     #[arg(long)]
     pub include_nonsubstantive: bool,
+    /// Group results by this single-choice or likert question instead of the survey's
+    /// position.
+    #[arg(long, value_name = "QUESTION")]
+    pub group_by: Option<String>,
+    /// Break results down by this question instead of the survey's segments (repeat for
+    /// several).
+    #[arg(long = "segment", value_name = "QUESTION")]
+    pub segments: Vec<String>,
 }
 
 impl AnalysisArgs {
@@ -300,6 +308,8 @@ impl AnalysisArgs {
             resamples: self.resamples,
             seed: self.seed,
             include_nonsubstantive: self.include_nonsubstantive,
+            group_by: self.group_by.clone(),
+            segments: (!self.segments.is_empty()).then(|| self.segments.clone()),
         }
     }
 }
