@@ -126,9 +126,12 @@ struct Item {
     n: u64,
 }
 
+/// The ordinal items that are opinions: likert questions other than the position and
+/// the segments (who respondents are, not what they think), and matrix rows.
 fn ordinal_items(a: &Aggregates) -> Vec<Item> {
     let mut items = Vec::new();
-    for q in &a.questions {
+    let is_segment = |id: &str| a.grouping(&crate::analyze::segment_id(id)).is_some();
+    for q in a.questions.iter().filter(|q| !is_segment(&q.id)) {
         let Some(overall) = q.result(OVERALL, ALL) else {
             continue;
         };
