@@ -39,6 +39,7 @@ tbody tr:nth-child(even) { background: var(--stripe); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .9rem; }
+@media (max-width: 40rem) { main { padding: 1rem .75rem 3rem; } table { font-size: .85rem; } th, td { padding: .35rem .4rem; } tbody th { min-width: 7.5rem; } dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .5rem; } nav ol { columns: 1; } }
 @media print { nav { display: none; } h2 { break-before: auto; } figure, table { break-inside: avoid; } body { font-size: 11pt; } }
 "#;
 
