@@ -10,6 +10,7 @@ use crate::analyze::Options as AnalysisOptions;
 use crate::form::Format;
 use crate::ingest::ReadOptions;
 use crate::ingest::source::{self, Overrides, Tool};
+use crate::report::{Formats, ReportOptions};
 
 /// canvass: structured expert surveys. Define a survey in TOML, emit forms, ingest the
 /// responses, and report what the panel thinks, grouped by where each respondent stands.
@@ -140,6 +141,8 @@ pub enum Command {
         strictness: StrictnessArgs,
         #[command(flatten)]
         analysis: AnalysisArgs,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Show how a response file is read: the survey tool, format, encoding, delimiter,
     /// sheet and heading rows detected, each column with its headings, the number of
@@ -184,6 +187,8 @@ pub enum Command {
         warnings: WarningsArg,
         #[command(flatten)]
         analysis: AnalysisArgs,
+        #[command(flatten)]
+        report: ReportArgs,
     },
     /// Make up responses to a survey: a canonical response file (the CSV `canvass ingest`
     /// reads) whose every row is valid, with answers that follow each respondent's
@@ -291,6 +296,14 @@ pub struct AnalysisArgs {
     /// measures (by default they are counted, shown, and left out of those).
     #[arg(long)]
     pub include_nonsubstantive: bool,
+    /// Group results by this single-choice or likert question instead of the survey's
+    /// position.
+    #[arg(long, value_name = "QUESTION")]
+    pub group_by: Option<String>,
+    /// Break results down by this question instead of the survey's segments (repeat for
+    /// several).
+    #[arg(long = "segment", value_name = "QUESTION")]
+    pub segments: Vec<String>,
 }
 
 impl AnalysisArgs {
@@ -300,6 +313,8 @@ impl AnalysisArgs {
             resamples: self.resamples,
             seed: self.seed,
             include_nonsubstantive: self.include_nonsubstantive,
+            group_by: self.group_by.clone(),
+            segments: (!self.segments.is_empty()).then(|| self.segments.clone()),
         }
     }
 }
@@ -316,6 +331,52 @@ fn parse_confidence(text: &str) -> Result<f64, String> {
     match options.problem() {
         Some(problem) => Err(problem),
         None => Ok(value),
+    }
+}
+
+/// What the report folder holds and in which language (report and run).
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Write the survey's texts (title, questions, choices) in this one of its languages.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Which report files to write, comma-separated; rejects.csv is always written, and
+    /// charts/ with html or md.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "FORMATS",
+        default_value = "html,md,json,parquet"
+    )]
+    pub format: Vec<ReportFormat>,
+}
+
+/// A file of the report folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// index.html
+    Html,
+    /// report.md
+    Md,
+    /// aggregates.json
+    Json,
+    /// aggregates.parquet (long format)
+    Parquet,
+}
+
+impl ReportArgs {
+    pub fn options(&self) -> ReportOptions {
+        let has = |f: ReportFormat| self.format.contains(&f);
+        ReportOptions {
+            lang: self.lang.clone(),
+            formats: Formats {
+                html: has(ReportFormat::Html),
+                markdown: has(ReportFormat::Md),
+                json: has(ReportFormat::Json),
+                parquet: has(ReportFormat::Parquet),
+            },
+        }
     }
 }
 

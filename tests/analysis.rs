@@ -24,7 +24,8 @@ fn close(a: &Value, b: f64) -> bool {
     (a.as_f64().unwrap() - b).abs() < 1e-9
 }
 
-/// Every text file of a report folder, by path (PNG charts are images: nothing to read).
+/// Every text file of a report folder, by path (PNG charts are images: nothing to read;
+/// aggregates.parquet is binary, and holds exactly the groups of aggregates.json).
 fn text_files(dir: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -33,7 +34,10 @@ fn text_files(dir: &Path) -> BTreeMap<String, String> {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 stack.push(path);
-            } else if path.extension().is_some_and(|e| e != "png") {
+            } else if path
+                .extension()
+                .is_some_and(|e| e != "png" && e != "parquet")
+            {
                 let name = path.strip_prefix(dir).unwrap().display().to_string();
                 out.insert(name, std::fs::read_to_string(&path).unwrap());
             }

@@ -191,8 +191,8 @@ fn two_runs_give_byte_identical_reports() {
     let (fa, fb) = (files(a.path()), files(b.path()));
     assert_eq!(
         fa.len(),
-        12,
-        "the run writes 12 files (forms/form.xlsx among them)"
+        13,
+        "the run writes 13 files (aggregates.parquet and forms/form.xlsx among them)"
     );
     assert!(fa == fb, "reports differ between runs");
 }

@@ -15,6 +15,7 @@ mod groups;
 mod hand_checks;
 mod measures;
 mod options;
+mod regroup;
 mod rounds;
 mod shown;
 /// Pure statistics (intervals, bootstrap, agreement, pooling, reliability) on plain slices.
@@ -54,6 +55,9 @@ pub fn analyze_with(
     if let Some(problem) = options.problem() {
         return Err(Error::Usage(problem));
     }
+    let regrouped = regroup::survey(survey, options)?;
+    let survey = regrouped.as_ref();
+    regroup::check_answered(survey, responses.frame(), options)?;
     let (frame, weights) = scaled_weights(survey, responses.frame())?;
     let ctx = Context {
         options,
@@ -109,7 +113,7 @@ pub fn analyze_with(
             position: survey.position_question().id.clone(),
         },
         panel,
-        options: *options,
+        options: options.clone(),
         anonymity: AnonymityInfo {
             min_group_size: survey.anonymity.min_group_size,
             rule: anonymity_rule(survey),
@@ -218,7 +222,7 @@ pub(crate) fn tabulate(survey: &Survey, frame: &DataFrame, ctx: &Context<'_>) ->
     // everything else together on a large panel.
     let cross_options = Options {
         resamples: 0,
-        ..*ctx.options
+        ..ctx.options.clone()
     };
     let cross_ctx = Context {
         options: &cross_options,

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// The options of one analysis. [`Options::default`] is what `canvass run` uses.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Options {
     /// Coverage of every interval (Wilson, Newcombe, bootstrap), strictly between 0 and 1.
     pub confidence: f64,
@@ -18,6 +18,12 @@ pub struct Options {
     /// Keep "don't know" and "prefer not to say" answers in shares, medians and agreement
     /// measures (by default they are counted and shown, but left out of those).
     pub include_nonsubstantive: bool,
+    /// A single-choice or likert question that takes the position's place for grouping
+    /// (`--group-by`); `None`: the survey's position.
+    pub group_by: Option<String>,
+    /// Questions to break results down by instead of the survey's segments (`--segment`);
+    /// `None`: the survey's own.
+    pub segments: Option<Vec<String>>,
 }
 
 impl Default for Options {
@@ -27,6 +33,8 @@ impl Default for Options {
             resamples: 2000,
             seed: 1,
             include_nonsubstantive: false,
+            group_by: None,
+            segments: None,
         }
     }
 }

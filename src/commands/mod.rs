@@ -55,12 +55,14 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             read,
             strictness,
             analysis,
+            report,
         } => report::run(
             &survey.survey,
             &files,
             &out,
             &read.options(&strictness),
             &analysis.options(),
+            &report.options(),
         ),
         Command::Inspect {
             file,
@@ -75,6 +77,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             out,
             warnings,
             analysis,
+            report,
         } => run::run(
             run::Paths {
                 id: &survey,
@@ -84,6 +87,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
                 deny_warnings: warnings.deny_warnings,
             },
             &analysis.options(),
+            &report.options(),
         ),
         Command::Synth {
             survey,

@@ -3,7 +3,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Outcome, Result};
 use crate::ingest::ReadOptions;
 use crate::output::{self, OutputFile};
-use crate::report::{DataQuality, Inputs};
+use crate::report::{DataQuality, Inputs, Provenance, ReportOptions};
 use crate::survey::Survey;
 use crate::{analyze, chart, ingest, report};
 
@@ -14,9 +14,15 @@ pub fn run(
     out: &Path,
     options: &ReadOptions,
     analysis: &analyze::Options,
+    presentation: &ReportOptions,
 ) -> Result<Outcome> {
     let loaded = super::load_survey(arg)?;
-    let (outcome, written) = build(&loaded.survey, files, options, analysis, Vec::new())?;
+    let source = Source {
+        survey: &loaded.survey,
+        definition: &super::survey_path(arg),
+        files,
+    };
+    let (outcome, written) = build(source, options, analysis, presentation, Vec::new())?;
     output::write_all(out, &written)?;
     eprintln!(
         "wrote the report to {}/ ({} files; open index.html)",
@@ -26,27 +32,50 @@ pub fn run(
     Ok(outcome)
 }
 
-/// Ingest → analyze → chart → report; `extra` files (e.g. forms) are added to the set.
+/// A survey, the file it was read from, and its response files.
+#[derive(Clone, Copy)]
+pub(super) struct Source<'a> {
+    pub survey: &'a Survey,
+    pub definition: &'a Path,
+    pub files: &'a [PathBuf],
+}
+
+/// Ingest → analyze → (translate) → chart → report; `extra` files (e.g. forms) are added
+/// to the set.
 pub(super) fn build(
-    survey: &Survey,
-    files: &[PathBuf],
+    source: Source<'_>,
     options: &ReadOptions,
     analysis: &analyze::Options,
+    presentation: &ReportOptions,
     extra: Vec<OutputFile>,
 ) -> Result<(Outcome, Vec<OutputFile>)> {
-    let ingested = ingest::ingest_with(survey, files, options)?;
+    let survey = source.survey;
+    // A wrong language is a usage error: say so before the slow stages.
+    if let Some(lang) = &presentation.lang {
+        report::check_language(survey, lang)?;
+    }
+    let ingested = ingest::ingest_with(survey, source.files, options)?;
     super::print_ingest_summary(&ingested);
     let aggregates = analyze::analyze_with(survey, &ingested.responses, analysis)?;
+    let aggregates = match &presentation.lang {
+        Some(lang) => report::translate(&aggregates, survey, lang)?,
+        None => aggregates,
+    };
     let charts = chart::render_all(&aggregates)?;
-    let mut written = report::render(Inputs {
-        survey,
-        aggregates: &aggregates,
-        charts: &charts,
-        quality: DataQuality {
-            files: &ingested.files,
-            rejects: &ingested.rejects,
+    let provenance = Provenance::of(source.definition, source.files)?;
+    let mut written = report::render(
+        Inputs {
+            survey,
+            aggregates: &aggregates,
+            charts: &charts,
+            quality: DataQuality {
+                files: &ingested.files,
+                rejects: &ingested.rejects,
+            },
+            provenance: &provenance,
         },
-    });
+        presentation.formats,
+    )?;
     written.extend(extra);
     Ok((super::ingest_outcome(&ingested), written))
 }

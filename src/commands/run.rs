@@ -2,6 +2,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Outcome, Result};
 use crate::output::{self, OutputFile};
+use crate::report::ReportOptions;
 use crate::survey;
 use crate::{analyze, form};
 
@@ -14,7 +15,11 @@ pub struct Paths<'a> {
 }
 
 /// `canvass run [SURVEY_ID]`: check, forms, ingest and report for one survey.
-pub fn run(paths: Paths<'_>, analysis: &analyze::Options) -> Result<Outcome> {
+pub fn run(
+    paths: Paths<'_>,
+    analysis: &analyze::Options,
+    presentation: &ReportOptions,
+) -> Result<Outcome> {
     let definition = paths.surveys.join(format!("{}.toml", paths.id));
     let loaded = survey::load(&definition)?;
     super::print_warnings(&loaded.report);
@@ -33,8 +38,13 @@ pub fn run(paths: Paths<'_>, analysis: &analyze::Options) -> Result<Outcome> {
         .into_iter()
         .map(|f| OutputFile::new(Path::new("forms").join(&f.path), f.bytes))
         .collect();
+    let source = super::report::Source {
+        survey,
+        definition: &definition,
+        files: &files,
+    };
     let (outcome, written) =
-        super::report::build(survey, &files, &Default::default(), analysis, forms)?;
+        super::report::build(source, &Default::default(), analysis, presentation, forms)?;
     let out = paths
         .out
         .map_or_else(|| Path::new("reports").join(paths.id), Path::to_path_buf);

@@ -39,6 +39,7 @@ tbody tr:nth-child(even) { background: var(--stripe); }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.num { white-space: nowrap; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .9rem; }
+@media (max-width: 40rem) { main { padding: 1rem .75rem 3rem; } table { font-size: .85rem; } th, td { padding: .35rem .4rem; } tbody th { min-width: 7.5rem; } dl.facts { grid-template-columns: 1fr; } dl.facts dd { margin-bottom: .5rem; } nav ol { columns: 1; } }
 @media print { nav { display: none; } h2 { break-before: auto; } figure, table { break-inside: avoid; } body { font-size: 11pt; } }
 "#;
 
@@ -85,13 +86,17 @@ fn render_block(inputs: Inputs<'_>, block: &Block) -> Markup {
             Block::List(items) => ul { @for item in items { li { (item) } } },
             Block::Facts(facts) => dl.facts { @for (term, description) in facts { dt { (term) } dd { (description) } } },
             Block::Table(table) => (render_table(table)),
-            Block::Figure(id) => {
-                @if let Some(chart) = inputs.charts.iter().find(|c| &c.id == id) {
-                    figure {
+            Block::Figure { chart, n, table } => {
+                @if let Some(chart) = inputs.charts.iter().find(|c| &c.id == chart) {
+                    figure aria-describedby=[table.as_deref()] {
                         div.chart { (PreEscaped(&chart.svg)) }
                         // The full text alternative is the SVG's own <desc>; the caption
-                        // names the figure and offers the files.
-                        figcaption { (sentence(&chart.title)) " " a href={ "charts/" (chart.id) ".png" } { "PNG" } " · " a href={ "charts/" (chart.id) ".svg" } { "SVG" } }
+                        // names the figure, its n and the table that holds its data.
+                        figcaption {
+                            (sentence(&format!("{} ({n})", chart.title)))
+                            @if let Some(table) = table { " Data: " a href={ "#" (table) } { "the table below" } "." }
+                            " " a href={ "charts/" (chart.id) ".png" } { "PNG" } " · " a href={ "charts/" (chart.id) ".svg" } { "SVG" }
+                        }
                     }
                 }
             }
@@ -112,7 +117,7 @@ fn render_table(table: &Table) -> Markup {
     let class = |numeric: bool| if numeric { "num" } else { "" };
     html! {
         div.table-wrap {
-            table {
+            table id=[table.id.as_deref()] {
                 caption { (table.caption) }
                 thead { tr { @for (i, h) in table.headers.iter().enumerate() { th scope="col" class=(class(table.numeric[i])) { (h) } } } }
                 tbody {

@@ -44,13 +44,23 @@ pub fn report(inputs: Inputs<'_>) -> String {
                     out.push('\n');
                 }
                 Block::Table(table) => table_md(&mut out, table),
-                Block::Figure(id) => {
-                    if let Some(chart) = inputs.charts.iter().find(|c| &c.id == id) {
+                Block::Figure { chart, n, table } => {
+                    if let Some(chart) = inputs.charts.iter().find(|c| &c.id == chart) {
                         let _ = writeln!(
                             out,
                             "![{}](charts/{}.png)\n",
                             md(&chart.description),
                             chart.id
+                        );
+                        let data = if table.is_some() {
+                            " Data: the table below."
+                        } else {
+                            ""
+                        };
+                        let _ = writeln!(
+                            out,
+                            "*Figure: {}*\n",
+                            md(&format!("{} ({n}).{data}", chart.title))
                         );
                     }
                 }

@@ -9,6 +9,7 @@ use crate::analyze::{
 use crate::survey::Direction;
 
 use super::Inputs;
+use super::findings::key_findings;
 use crate::ingest::total;
 use crate::numbers::{
     count_and_share, count_share_interval, percent, percent_interval, points_difference, statistic,
@@ -39,14 +40,22 @@ pub enum Block {
     Paragraph(String),
     /// Term and description pairs.
     Facts(Vec<(String, String)>),
-    /// A chart, by id (see `chart::Chart::id`).
-    Figure(String),
+    /// A chart, by id (see `chart::Chart::id`), shown only when a chart with that id
+    /// exists: the n behind it for the caption, and the id of the table that holds its
+    /// data, when there is one.
+    Figure {
+        chart: String,
+        n: String,
+        table: Option<String>,
+    },
     Table(Table),
     Subheading(String),
     List(Vec<String>),
 }
 
 pub struct Table {
+    /// Anchor id, for a table a figure refers to.
+    pub id: Option<String>,
     pub caption: String,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<String>>,
@@ -56,7 +65,12 @@ pub struct Table {
 
 pub fn document(inputs: Inputs<'_>) -> Document {
     let a = inputs.aggregates;
-    let mut sections = vec![method(a)];
+    let mut sections = vec![Section {
+        id: "key-findings".into(),
+        heading: "Key findings".into(),
+        blocks: vec![Block::List(key_findings(a))],
+    }];
+    sections.push(method(a));
     if a.anonymity.all_suppressed {
         sections.push(Section {
             id: "results".into(),
@@ -71,7 +85,7 @@ pub fn document(inputs: Inputs<'_>) -> Document {
             a.questions
                 .iter()
                 .filter(|q| q.kind != "text")
-                .map(|q| question(a, q)),
+                .map(|q| question(inputs, q)),
         );
         if !a.coded.is_empty() {
             sections.push(coded_section(a));
@@ -82,13 +96,14 @@ pub fn document(inputs: Inputs<'_>) -> Document {
         sections.push(answers_by_position(a));
     }
     sections.push(data_quality(inputs));
+    sections.push(provenance(inputs));
     Document {
         title: a.survey.title.clone(),
         lead: a.survey.question.clone(),
         summary: responded(a),
         sections,
         footer: format!(
-            "Made with canvass {} from survey “{}”. Aggregates: aggregates.json; rejected input: rejects.csv.",
+            "Made with canvass {} from survey “{}”. Every number: aggregates.json and aggregates.parquet; rejected input: rejects.csv.",
             env!("CARGO_PKG_VERSION"),
             a.survey.id
         ),
@@ -137,13 +152,7 @@ fn method(a: &Aggregates) -> Section {
             _ => "submission times not recorded".to_string(),
         },
     ));
-    facts.push((
-        "Grouped by".to_string(),
-        format!(
-            "position (question “{}”), by level and by side",
-            a.survey.position
-        ),
-    ));
+    facts.push(("Grouped by".to_string(), grouped_by(a)));
     facts.push((
         format!(
             "Anonymity (groups of at least {})",
@@ -153,6 +162,9 @@ fn method(a: &Aggregates) -> Section {
     ));
     facts.push(("Shares".to_string(), "Each share is of those in the group who gave the question a substantive answer; every table gives the n behind it, and the interval after a share is its Wilson score interval.".to_string()));
     facts.push(("Intervals and options".to_string(), a.options.describe()));
+    if a.questions.iter().any(|q| q.kind == "probability") {
+        facts.push(("Pooling".to_string(), "Probability answers are pooled several ways: linear pools (mean, median, 10% trimmed mean) and the geometric mean of odds, plain and extremized (Neyman–Roughgarden), with answers below 1% or above 99% read as 1% or 99% for the odds pools; the mean and the geometric mean of odds have percentile-bootstrap intervals.".to_string()));
+    }
     if let Some(w) = &a.panel.weights {
         facts.push((
             "Weights".to_string(),
@@ -166,8 +178,20 @@ fn method(a: &Aggregates) -> Section {
             ),
         ));
     }
-    let mut blocks = vec![Block::Facts(facts)];
-    blocks.push(Block::Table(groups_table(a)));
+    let mut blocks = vec![
+        Block::Facts(facts),
+        Block::Figure {
+            chart: "response-panel".into(),
+            n: match a.panel.invited {
+                Some(invited) => format!("n = {} of {invited} invited", a.panel.answered),
+                None => format!("n = {}", a.panel.answered),
+            },
+            table: Some("table-groups".into()),
+        },
+    ];
+    let mut groups = groups_table(a);
+    groups.id = Some("table-groups".into());
+    blocks.push(Block::Table(groups));
     if !a.notes.is_empty() {
         blocks.push(Block::Subheading("Notes".into()));
         blocks.push(Block::List(a.notes.clone()));
@@ -177,6 +201,33 @@ fn method(a: &Aggregates) -> Section {
         heading: "Method".into(),
         blocks,
     }
+}
+
+/// What results are grouped by: the position (or the `--group-by` question), its sides,
+/// and the segments.
+fn grouped_by(a: &Aggregates) -> String {
+    let mut text = match &a.options.group_by {
+        Some(id) => {
+            format!("question “{id}” in place of the position (--group-by), by its answers")
+        }
+        None => format!("position (question “{}”), by level", a.survey.position),
+    };
+    if a.grouping(SIDE).is_some() {
+        text.push_str(" and by side");
+    }
+    let segments: Vec<String> = a
+        .groupings
+        .iter()
+        .filter_map(|g| g.id.strip_prefix("segment:"))
+        .map(|id| format!("“{id}”"))
+        .collect();
+    if !segments.is_empty() {
+        text.push_str(&format!("; segments: {}", segments.join(", ")));
+        if a.options.segments.is_some() {
+            text.push_str(" (--segment)");
+        }
+    }
+    text
 }
 
 /// The groups a question is broken down by in its table: all respondents, then the
@@ -201,8 +252,16 @@ fn columns<'a>(a: &'a Aggregates, q: &QuestionResult) -> Vec<(&'a Grouping, usiz
     out
 }
 
-fn question(a: &Aggregates, q: &QuestionResult) -> Section {
-    let mut blocks = vec![Block::Figure(q.id.clone())];
+fn question(inputs: Inputs<'_>, q: &QuestionResult) -> Section {
+    let a = inputs.aggregates;
+    let table_id = format!("table-{}", q.id);
+    let mut blocks = vec![Block::Figure {
+        chart: q.id.clone(),
+        n: q.result(OVERALL, ALL).map_or("n = 0".into(), |r| {
+            format!("n = {} answered of {} respondents", r.answered, r.n)
+        }),
+        table: Some(table_id.clone()),
+    }];
     if let Some(overall) = q.result(OVERALL, ALL) {
         blocks.push(Block::Paragraph(bookkeeping(a, q, overall)));
     }
@@ -219,12 +278,27 @@ fn question(a: &Aggregates, q: &QuestionResult) -> Section {
         "ranking" => blocks.push(Block::Table(ranking_table(a, q))),
         _ => choice_blocks(a, q, &mut blocks),
     }
-    if q.kind == "likert" {
+    // A nominal question grouped by (`--group-by`) stands in for a scale but has no
+    // order to summarise.
+    let ordered = inputs
+        .survey
+        .question(&q.id)
+        .is_none_or(|question| question.scale().is_some());
+    if q.kind == "likert" && ordered {
         blocks.push(Block::Table(ordinal_table(a, q)));
     }
     if let Some(contrast) = q.contrast.as_ref().filter(|_| q.kind != "likert") {
         if !a.coded.iter().any(|c| c.question == q.id) {
             blocks.push(Block::Table(contrast_table(a, q, contrast)));
+        }
+    }
+    // The figure's data is the first table after it.
+    match blocks.iter_mut().find(|b| matches!(b, Block::Table(_))) {
+        Some(Block::Table(table)) => table.id = Some(table_id),
+        _ => {
+            if let Some(Block::Figure { table, .. }) = blocks.first_mut() {
+                *table = None;
+            }
         }
     }
     Section {
@@ -265,6 +339,7 @@ fn matrix_table(q: &QuestionResult) -> Table {
     let mut numeric = vec![true; headers.len()];
     numeric[0] = false;
     Table {
+        id: None,
         caption: "All respondents: count (share of the row's substantive answers; interval)".into(),
         headers,
         rows,
@@ -358,6 +433,7 @@ fn groups_table(a: &Aggregates) -> Table {
         })
         .collect();
     Table {
+        id: None,
         caption: "The groups results are given for, each with at least the anonymity threshold of respondents; a share is of all respondents, with its Wilson interval".into(),
         headers: vec![
             "Grouping".into(),
@@ -455,6 +531,7 @@ fn ordinal_table(a: &Aggregates, q: &QuestionResult) -> Table {
     numeric[2] = false;
     numeric[3] = false;
     Table {
+        id: None,
         caption: ORDINAL_CAPTION.into(),
         headers,
         rows,
@@ -482,6 +559,7 @@ fn matrix_ordinal_table(q: &QuestionResult) -> Table {
     numeric[2] = false;
     numeric[3] = false;
     Table {
+        id: None,
         caption: format!("All respondents. {ORDINAL_CAPTION}"),
         headers,
         rows,
@@ -528,6 +606,7 @@ fn pooled_table(a: &Aggregates, q: &QuestionResult) -> Table {
     let mut numeric = vec![true; headers.len()];
     numeric[0] = false;
     Table {
+        id: None,
         caption: "Pooled probability: linear pools (mean, median, 10% trimmed mean) and the geometric mean of odds, plain and extremized (Neyman–Roughgarden); answers below 1% or above 99% are read as 1% or 99% for the odds pools; intervals are percentile bootstrap".into(),
         headers,
         rows,
@@ -554,6 +633,7 @@ fn contrast_table(a: &Aggregates, q: &QuestionResult, c: &crate::analyze::Contra
     );
     let n = |key: &str| q.result(&c.grouping, key).map_or(0, |r| r.base);
     Table {
+        id: None,
         caption: format!(
             "Difference of each share, {high} minus {low}, in percentage points, with Newcombe's interval"
         ),
@@ -624,6 +704,7 @@ fn number_table(a: &Aggregates, q: &QuestionResult) -> Table {
     let mut numeric = vec![true; headers.len()];
     numeric[0] = false;
     Table {
+        id: None,
         caption: format!(
             "Answers{unit}: quartiles interpolated as in R (type 7); SD is the sample standard deviation; the median's interval is a percentile bootstrap"
         ),
@@ -667,6 +748,7 @@ fn ranking_table(a: &Aggregates, q: &QuestionResult) -> Table {
     let mut numeric = vec![true; headers.len()];
     numeric[0] = false;
     Table {
+        id: None,
         caption: "Ranked first, and the mean rank among those who ranked the item (1 = first)"
             .into(),
         headers,
@@ -680,6 +762,7 @@ fn choice_blocks(a: &Aggregates, q: &QuestionResult, blocks: &mut Vec<Block>) {
         blocks.push(Block::Table(position_table(a, q)));
         if let Some(sides) = a.grouping(SIDE) {
             blocks.push(Block::Table(Table {
+                id: None,
                 caption: "By side".into(),
                 headers: vec![
                     "Side".into(),
@@ -759,6 +842,7 @@ fn choice_blocks(a: &Aggregates, q: &QuestionResult, blocks: &mut Vec<Block>) {
             }
         );
         blocks.push(Block::Table(Table {
+            id: None,
             caption: caption.trim().to_string(),
             headers,
             rows,
@@ -793,6 +877,7 @@ fn position_table(a: &Aggregates, q: &QuestionResult) -> Table {
             .unwrap_or_default()
     };
     Table {
+        id: None,
         caption: format!("All {} respondents", overall.map_or(0, |r| r.n)),
         headers: vec![
             "Level".into(),
@@ -868,9 +953,14 @@ fn raised_by_group(a: &Aggregates, q: &QuestionResult) -> Vec<Block> {
 /// Coded free text: the consideration × position table, the considerations that most
 /// distinguish the sides, and the coders' agreement.
 fn coded_section(a: &Aggregates) -> Section {
-    let mut blocks = vec![Block::Paragraph(
-        "Considerations are the codes of the codebook questions. Each is counted in every position group (the share of the group's answers that raise it), then the two ends of the scale are compared: the difference of shares with Newcombe's hybrid score interval, largest difference first.".into(),
-    )];
+    let by = if a.grouping(SIDE).is_some() {
+        "side"
+    } else {
+        "position group"
+    };
+    let mut blocks = vec![Block::Paragraph(format!(
+        "Considerations are the codes of the codebook questions. Each is counted in every {by} (the share of the group's answers that raise it), then the two ends of the scale are compared: the difference of shares with Newcombe's hybrid score interval, largest difference first. A consideration distinguishes the sides clearly when the interval of its difference excludes zero."
+    ))];
     for coded in &a.coded {
         let Some(q) = a.question(&coded.question) else {
             continue;
@@ -889,7 +979,7 @@ fn coded_section(a: &Aggregates) -> Section {
     }
     Section {
         id: "considerations".into(),
-        heading: "Considerations by position".into(),
+        heading: format!("Considerations by {by}"),
         blocks,
     }
 }
@@ -900,11 +990,12 @@ fn argues(direction: Option<Direction>) -> String {
 
 fn consideration_table(a: &Aggregates, q: &QuestionResult) -> Table {
     let groups: Vec<(&str, &str, String)> = a
-        .grouping(POSITION)
+        .grouping(SIDE)
+        .or_else(|| a.grouping(POSITION))
         .map(|g| {
             g.groups
                 .iter()
-                .map(|x| (POSITION, x.key.as_str(), x.label.clone()))
+                .map(|x| (g.id.as_str(), x.key.as_str(), x.label.clone()))
                 .collect()
         })
         .unwrap_or_default();
@@ -934,8 +1025,15 @@ fn consideration_table(a: &Aggregates, q: &QuestionResult) -> Table {
     numeric[0] = false;
     numeric[1] = false;
     Table {
-        caption: "Consideration × position: count (share of the group's answers; Wilson interval)"
-            .into(),
+        id: None,
+        caption: format!(
+            "Consideration × {}: count (share of the group's answers; Wilson interval)",
+            if a.grouping(SIDE).is_some() {
+                "side"
+            } else {
+                "position"
+            }
+        ),
         headers,
         rows,
         numeric,
@@ -956,6 +1054,7 @@ fn distinguishing_table(
     );
     let n = |key: &str| q.result(grouping, key).map_or(0, |r| r.base);
     Table {
+        id: None,
         caption: format!(
             "The considerations that most distinguish {high_label} from {low_label}: difference of shares ({high_label} minus {low_label}) with Newcombe's interval, largest first"
         ),
@@ -965,6 +1064,7 @@ fn distinguishing_table(
             format!("{low_label} (n = {})", n(low)),
             format!("{high_label} (n = {})", n(high)),
             "Difference (interval)".into(),
+            "Distinguishes (interval excludes 0)".into(),
         ],
         rows: coded
             .distinguishing
@@ -977,10 +1077,18 @@ fn distinguishing_table(
                     percent(d.low_share),
                     percent(d.high_share),
                     points_difference(d.difference, pair(d.interval.as_ref())),
+                    if d.interval
+                        .as_ref()
+                        .is_some_and(|i| i.low > 0.0 || i.high < 0.0)
+                    {
+                        "yes".into()
+                    } else {
+                        "no".into()
+                    },
                 ]
             })
             .collect(),
-        numeric: vec![false, false, true, true, true],
+        numeric: vec![false, false, true, true, true, false],
     }
 }
 
@@ -1024,6 +1132,7 @@ fn coder_table(
         row
     }));
     Table {
+        id: None,
         caption: format!(
             "Agreement of the coders {} on “{}”: {} answers coded by at least two, {} by all; Krippendorff's α (nominal) and {kappa}, per code on the presence of the code",
             agreement.coders.join(", "),
@@ -1055,6 +1164,7 @@ fn rounds_section(a: &Aggregates) -> Section {
         };
     };
     blocks.push(Block::Table(Table {
+        id: None,
         caption: "Respondents per round (results elsewhere are of the last round)".into(),
         headers: vec!["Round".into(), "Respondents".into()],
         rows: rounds
@@ -1064,12 +1174,38 @@ fn rounds_section(a: &Aggregates) -> Section {
             .collect(),
         numeric: vec![false, true],
     }));
-    for shift in &rounds.shifts {
+    let has_position_shift = rounds.shifts.first().is_some_and(|shift| {
+        shift
+            .groups
+            .iter()
+            .any(|g| g.question == a.survey.position && g.grouping == OVERALL)
+    });
+    blocks.push(Block::Figure {
+        chart: format!("{}-rounds", a.survey.position),
+        n: format!(
+            "n = {} in rounds {}",
+            rounds
+                .rounds
+                .iter()
+                .map(|r| r.respondents.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            rounds
+                .rounds
+                .iter()
+                .map(|r| r.round.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        table: has_position_shift.then(|| "table-rounds".to_string()),
+    });
+    for (i, shift) in rounds.shifts.iter().enumerate() {
         blocks.push(Block::Subheading(format!(
             "From round {} to round {}",
             shift.from, shift.to
         )));
         blocks.push(Block::Table(Table {
+            id: None,
             caption: "Respondents with a substantive answer in both rounds, by how their answer moved along the scale".into(),
             headers: vec![
                 "Question".into(),
@@ -1103,6 +1239,7 @@ fn rounds_section(a: &Aggregates) -> Section {
                 .find(|g| g.question == position.id && g.grouping == OVERALL)
             {
                 blocks.push(Block::Table(Table {
+                    id: (i == 0).then(|| "table-rounds".to_string()),
                     caption: format!(
                         "Where respondents stand, round {} (n = {}) and round {} (n = {}); median {} then {}",
                         shift.from,
@@ -1162,6 +1299,7 @@ fn answers_by_position(a: &Aggregates) -> Section {
         }
         let order = &text_questions;
         blocks.push(Block::Table(Table {
+            id: None,
             caption: format!(
                 "Answers of the respondents whose position is {}",
                 group.label
@@ -1216,6 +1354,7 @@ fn data_quality(inputs: Inputs<'_>) -> Section {
         ]);
     }
     let mut blocks = vec![Block::Table(Table {
+        id: None,
         caption: "Rows read from each input file".into(),
         headers: vec![
             "File".into(),
@@ -1228,13 +1367,128 @@ fn data_quality(inputs: Inputs<'_>) -> Section {
     })];
     let problems = &quality.rejects.problems;
     blocks.push(Block::Paragraph(if problems.is_empty() {
-        "No problems were found in the input.".to_string()
+        format!(
+            "{} rows read, {} accepted, {} rejected. No problems were found in the input.",
+            total.rows_read, total.accepted, total.rejected
+        )
     } else {
-        format!("{} problem(s) were found; each is listed with its file, line and column in rejects.csv.", problems.len())
+        format!(
+            "{} rows read, {} accepted, {} rejected. {} problem(s) were found; each is listed with its file, line and column in rejects.csv, and grouped by what it did and why below.",
+            total.rows_read,
+            total.accepted,
+            total.rejected,
+            problems.len()
+        )
     }));
+    if !problems.is_empty() {
+        blocks.push(Block::Table(problems_by_reason(quality.rejects)));
+    }
     Section {
         id: "data-quality".into(),
         heading: "Data quality".into(),
         blocks,
+    }
+}
+
+/// How many lines in a reasons table's "first lines" cell.
+const FIRST_LINES: usize = 5;
+
+/// The problems grouped by effect, column and reason (the problem's own value left out of
+/// the reason, so that one rule broken by many rows is one line), most frequent first.
+fn problems_by_reason(rejects: &crate::ingest::Rejects) -> Table {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(&str, String, String), Vec<String>> = BTreeMap::new();
+    for p in &rejects.problems {
+        let reason = match p.value.as_deref().filter(|v| !v.is_empty()) {
+            Some(value) => p.reason.replace(&format!("`{value}`"), "a value"),
+            None => p.reason.clone(),
+        };
+        groups
+            .entry((
+                p.effect.as_str(),
+                p.field.clone().unwrap_or_default(),
+                reason,
+            ))
+            .or_default()
+            .push(format!("{}:{}", p.file, p.line));
+    }
+    let mut rows: Vec<(usize, Vec<String>)> = groups
+        .into_iter()
+        .map(|((effect, field, reason), places)| {
+            let mut first: Vec<String> = places.iter().take(FIRST_LINES).cloned().collect();
+            if places.len() > FIRST_LINES {
+                first.push("…".into());
+            }
+            (
+                places.len(),
+                vec![
+                    effect.to_string(),
+                    field,
+                    reason,
+                    places.len().to_string(),
+                    first.join(", "),
+                ],
+            )
+        })
+        .collect();
+    // Most frequent first; the sort is stable, so ties keep effect, column, reason order.
+    rows.sort_by_key(|(count, _)| std::cmp::Reverse(*count));
+    Table {
+        id: None,
+        caption: "Problems by what they did and why (the full list, with columns and values, is rejects.csv)".into(),
+        headers: vec![
+            "Effect".into(),
+            "Column".into(),
+            "Reason".into(),
+            "Problems".into(),
+            "First at (file:line)".into(),
+        ],
+        rows: rows.into_iter().map(|(_, row)| row).collect(),
+        numeric: vec![false, false, false, true, false],
+    }
+}
+
+/// The inputs with their SHA-256, and the canvass version and options that made the
+/// report: enough to check a published report against its files and make it again.
+fn provenance(inputs: Inputs<'_>) -> Section {
+    let p = inputs.provenance;
+    let row = |role: &str, source: &super::Source| {
+        vec![
+            source.path.clone(),
+            role.to_string(),
+            source.bytes.to_string(),
+            source.sha256.clone(),
+        ]
+    };
+    let mut rows = vec![row("survey definition", &p.survey)];
+    rows.extend(p.responses.iter().map(|s| row("responses", s)));
+    Section {
+        id: "provenance".into(),
+        heading: "Provenance".into(),
+        blocks: vec![
+            Block::Facts(vec![
+                ("Made with".into(), format!("canvass {}", p.version)),
+                (
+                    "Survey".into(),
+                    format!("“{}” ({})", inputs.aggregates.survey.id, p.survey.path),
+                ),
+                (
+                    "Analysis options".into(),
+                    inputs.aggregates.options.describe(),
+                ),
+            ]),
+            Block::Table(Table {
+                id: None,
+                caption: "Input files and their SHA-256 (check with `sha256sum FILE`)".into(),
+                headers: vec![
+                    "File".into(),
+                    "Role".into(),
+                    "Bytes".into(),
+                    "SHA-256".into(),
+                ],
+                rows,
+                numeric: vec![false, false, true, false],
+            }),
+        ],
     }
 }

@@ -15,15 +15,52 @@ fn report_files(survey: &Survey, files: &[(String, Vec<u8>)]) -> Vec<OutputFile>
     let ingested = ingest_bytes(survey, files).unwrap();
     let aggregates = analyze(survey, &ingested.responses).unwrap();
     let charts = render_all(&aggregates).unwrap();
-    render(Inputs {
-        survey,
-        aggregates: &aggregates,
-        charts: &charts,
-        quality: DataQuality {
-            files: &ingested.files,
-            rejects: &ingested.rejects,
+    let provenance = Provenance {
+        survey: in_memory(&survey.id, b""),
+        responses: files
+            .iter()
+            .map(|(name, bytes)| in_memory(name, bytes))
+            .collect(),
+        version: "test",
+    };
+    render(
+        Inputs {
+            survey,
+            aggregates: &aggregates,
+            charts: &charts,
+            quality: DataQuality {
+                files: &ingested.files,
+                rejects: &ingested.rejects,
+            },
+            provenance: &provenance,
         },
-    })
+        Formats::ALL,
+    )
+    .unwrap()
+}
+
+fn in_memory(name: &str, bytes: &[u8]) -> Source {
+    Source {
+        path: name.to_string(),
+        sha256: sha256_hex(bytes),
+        bytes: bytes.len() as u64,
+    }
+}
+
+/// The provenance of a shipped survey and its data, with repository-relative paths so
+/// that snapshots do not depend on where the checkout is.
+fn shipped_provenance(definition: &str, data: &[&str]) -> Provenance {
+    let mut p = Provenance::of(
+        &root().join(definition),
+        &data.iter().map(|d| root().join(d)).collect::<Vec<_>>(),
+    )
+    .unwrap();
+    p.survey.path = definition.to_string();
+    for (source, path) in p.responses.iter_mut().zip(data) {
+        source.path = path.to_string();
+    }
+    p.version = "(version)";
+    p
 }
 
 fn text(files: &[OutputFile], name: &str) -> String {
@@ -43,15 +80,21 @@ fn seed_report() -> Vec<OutputFile> {
     // snapshot does not depend on where the checkout is.
     let mut files = ingested.files.clone();
     files[0].file = data.to_string();
-    render(Inputs {
-        survey: &survey,
-        aggregates: &aggregates,
-        charts: &charts,
-        quality: DataQuality {
-            files: &files,
-            rejects: &ingested.rejects,
+    let provenance = shipped_provenance("surveys/capabilities-roles.toml", &[data]);
+    render(
+        Inputs {
+            survey: &survey,
+            aggregates: &aggregates,
+            charts: &charts,
+            quality: DataQuality {
+                files: &files,
+                rejects: &ingested.rejects,
+            },
+            provenance: &provenance,
         },
-    })
+        Formats::ALL,
+    )
+    .unwrap()
 }
 
 #[test]
@@ -64,6 +107,7 @@ fn the_report_folder_has_every_file() {
             "index.html",
             "report.md",
             "aggregates.json",
+            "aggregates.parquet",
             "rejects.csv",
             "charts/stance.svg",
             "charts/stance.png",

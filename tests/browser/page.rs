@@ -93,6 +93,32 @@ impl FormPage {
         page
     }
 
+    /// A tab for a page with no script of its own (the report), not loaded yet, so that
+    /// event listeners can be added before [`FormPage::load`]. (For
+    /// tests/browser_report.rs; each test file is its own crate, hence the `allow`s.)
+    #[allow(dead_code)]
+    pub fn unloaded(chromium: &Chromium, file: &Path) -> FormPage {
+        let page = FormPage {
+            tab: chromium.browser.new_tab().unwrap(),
+            url: format!("file://{}", file.display()),
+        };
+        page.emulate(DESKTOP, false);
+        page
+    }
+
+    /// Loads the page and waits for it to be navigated (nothing waits for a script).
+    #[allow(dead_code)]
+    pub fn load(&self) {
+        self.tab.navigate_to(&self.url).unwrap();
+        self.tab.wait_until_navigated().unwrap();
+    }
+
+    #[allow(dead_code)]
+    #[allow(dead_code)]
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// Opens a form with JavaScript switched off, as some respondents' browsers are.
     pub fn open_without_script(chromium: &Chromium, file: &Path) -> FormPage {
         let page = FormPage {
