@@ -20,7 +20,7 @@ pub const BLOCK_BYTES: usize = 1 << 20;
 pub struct Block {
     /// Valid UTF-8 (decoded, or checked when the file was opened); cut only at line ends,
     /// so no character is split.
-    text: Vec<u8>,
+    text: String,
     /// The physical line (1-based) the block starts on.
     first_line: u64,
     delimiter: u8,
@@ -176,12 +176,12 @@ impl<R: Read> Splitter<R> {
             return Ok(None);
         }
         let rest = self.carry.split_off(end);
-        let mut text = std::mem::replace(&mut self.carry, rest);
         // A UTF-8 BOM decides the encoding without a look at the rest of the file: bytes
         // that are not UTF-8 after it become U+FFFD, as a decoder would make them.
-        if std::str::from_utf8(&text).is_err() {
-            text = String::from_utf8_lossy(&text).into_owned().into_bytes();
-        }
+        let text = match String::from_utf8(std::mem::replace(&mut self.carry, rest)) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
         let block = Block {
             first_line: self.line,
             delimiter: self.delimiter,
@@ -189,7 +189,7 @@ impl<R: Read> Splitter<R> {
             open_at_end: at_end && state == Quoting::Quoted,
             text,
         };
-        self.line += memchr::memchr_iter(b'\n', &block.text).count() as u64;
+        self.line += memchr::memchr_iter(b'\n', block.text.as_bytes()).count() as u64;
         if at_end {
             self.done = true;
         }
@@ -218,27 +218,33 @@ impl<R: Read> Iterator for Splitter<R> {
     }
 }
 
-/// One record of a block, borrowed from the parser.
+/// One record of a block: its cells, borrowed from the block (or, for a record with
+/// quotes, from the parser's buffer).
 pub struct RecordRef<'r> {
     /// The physical line it starts on.
     pub line: u64,
-    record: &'r csv::StringRecord,
+    text: &'r str,
+    /// Each cell's byte range in `text`.
+    cells: &'r [(usize, usize)],
 }
 
 impl RecordRef<'_> {
     pub fn len(&self) -> usize {
-        self.record.len()
+        self.cells.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.record.is_empty()
+        self.cells.is_empty()
     }
 
     /// Cell `i`; the last one without the CR of a CRLF line end (LF is the only
     /// terminator the parser knows, so that lines are counted once).
     pub fn cell(&self, i: usize) -> &str {
-        let cell = self.record.get(i).unwrap_or("");
-        if i + 1 == self.record.len() {
+        let Some(&(start, end)) = self.cells.get(i) else {
+            return "";
+        };
+        let cell = self.text.get(start..end).unwrap_or("");
+        if i + 1 == self.cells.len() {
             cell.strip_suffix('\r').unwrap_or(cell)
         } else {
             cell
@@ -267,7 +273,7 @@ impl Block {
     #[cfg(test)]
     pub fn new(text: &str, first_line: u64, delimiter: u8) -> Block {
         Block {
-            text: text.as_bytes().to_vec(),
+            text: text.to_string(),
             first_line,
             delimiter,
             open_at_end: false,
@@ -276,14 +282,18 @@ impl Block {
 
     /// Appends the next block of the same file (for a look at the first records).
     pub fn extend(&mut self, next: Block) {
-        self.text.extend_from_slice(&next.text);
+        self.text.push_str(&next.text);
         self.open_at_end = next.open_at_end;
     }
 
     /// What is left after `position`.
     pub fn rest(&self, position: Position) -> Block {
         Block {
-            text: self.text[position.offset.min(self.text.len())..].to_vec(),
+            text: self
+                .text
+                .get(position.offset..)
+                .unwrap_or_default()
+                .to_string(),
             first_line: position.line,
             delimiter: self.delimiter,
             open_at_end: self.open_at_end,
@@ -294,66 +304,94 @@ impl Block {
     /// where it ends, in order; stops early when `each` returns false. `width` is the
     /// header's field count (0 before it is known), for telling a stray quote from a cell
     /// with line breaks in it.
+    ///
+    /// A line without a quote is one record whose cells lie between delimiters: those are
+    /// cut where they are, without copying (most lines of most files). A record with a
+    /// quote goes through `csv_core`, with the rules the csv crate reads by (LF ends a
+    /// record; blank lines are skipped; a quote opens a quoted cell only at a cell's start).
     pub fn for_each_record(
         &self,
         width: usize,
         mut each: impl FnMut(Result<RecordRef<'_>, Unreadable>, Position) -> bool,
     ) {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .delimiter(self.delimiter)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .from_reader(self.text.as_slice());
-        let mut record = csv::StringRecord::new();
+        let text = self.text.as_str();
+        let bytes = text.as_bytes();
+        let mut quoted = Quoted::new(self.delimiter);
+        let mut cells: Vec<(usize, usize)> = Vec::with_capacity(width.max(8));
         let mut start = 0usize;
         let mut line = self.first_line;
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => return,
-                Err(e) => {
-                    // The text is UTF-8 and the parser flexible: only a broken invariant
-                    // can end here, and nothing after it can be trusted.
-                    let unreadable = Unreadable {
-                        line,
-                        reason: format!("cannot read past this point: {e}"),
-                        fatal: true,
-                    };
-                    each(
-                        Err(unreadable),
-                        Position {
-                            offset: start,
-                            line,
-                        },
-                    );
-                    return;
-                }
-                Ok(true) => {}
+        while start < bytes.len() {
+            if bytes[start] == b'\n' {
+                // A blank line: the csv crate skips it, and so does this.
+                start += 1;
+                line += 1;
+                continue;
             }
-            let end = (reader.position().byte() as usize).min(self.text.len());
-            let span = &self.text[start..end];
-            // Blank lines before the record are skipped by the parser, and counted here.
-            let blank = span.iter().take_while(|&&b| b == b'\n').count() as u64;
-            let newlines = memchr::memchr_iter(b'\n', span).count() as u64;
-            let record_line = line + blank;
-            let is_last = end == self.text.len();
-            let open_at_end = is_last && self.open_at_end;
-            // A quote open at the end of the file takes the last line end into its cell.
-            let ended_with_lf = span.last() == Some(&b'\n') && !open_at_end;
-            let inner = newlines - blank - u64::from(ended_with_lf);
-            start = end;
-            line += newlines;
-            let position = Position { offset: end, line };
-            let record_ref = RecordRef {
-                line: record_line,
-                record: &record,
+            let line_end = memchr::memchr(b'\n', &bytes[start..]).map(|j| start + j);
+            let content_end = line_end.unwrap_or(bytes.len());
+            let record_line = line;
+            let (end, inner, record) = if memchr::memchr(b'"', &bytes[start..content_end]).is_none()
+            {
+                cells.clear();
+                let mut from = start;
+                for at in memchr::memchr_iter(self.delimiter, &bytes[start..content_end]) {
+                    cells.push((from, start + at));
+                    from = start + at + 1;
+                }
+                cells.push((from, content_end));
+                let end = line_end.map_or(bytes.len(), |e| e + 1);
+                line += u64::from(line_end.is_some());
+                (
+                    end,
+                    0,
+                    RecordRef {
+                        line: record_line,
+                        text,
+                        cells: &cells,
+                    },
+                )
+            } else {
+                let end = match quoted.read(&bytes[start..]) {
+                    Ok(consumed) => start + consumed,
+                    Err(reason) => {
+                        // The text is UTF-8 and the parser lenient: only a broken
+                        // invariant can end here, and nothing after it can be trusted.
+                        let unreadable = Unreadable {
+                            line,
+                            reason: format!("cannot read past this point: {reason}"),
+                            fatal: true,
+                        };
+                        each(
+                            Err(unreadable),
+                            Position {
+                                offset: start,
+                                line,
+                            },
+                        );
+                        return;
+                    }
+                };
+                let span = &bytes[start..end];
+                let newlines = memchr::memchr_iter(b'\n', span).count() as u64;
+                let open_at_end = end == bytes.len() && self.open_at_end;
+                // A quote open at the end of the file takes the last line end into its cell.
+                let ended_with_lf = span.last() == Some(&b'\n') && !open_at_end;
+                line += newlines;
+                (
+                    end,
+                    newlines - u64::from(ended_with_lf),
+                    quoted.record(record_line),
+                )
             };
-            if record_ref.len() == 1 && record_ref.cell(0).is_empty() {
+            start = end;
+            let position = Position { offset: end, line };
+            if record.len() == 1 && record.cell(0).is_empty() {
                 continue; // a blank line that ends in CRLF
             }
-            let item = match problem(&record_ref, inner, width, open_at_end) {
+            let open_at_end = end == bytes.len() && self.open_at_end;
+            let item = match problem(&record, inner, width, open_at_end) {
                 Some(unreadable) => Err(unreadable),
-                None => Ok(record_ref),
+                None => Ok(record),
             };
             if !each(item, position) {
                 return;
@@ -369,6 +407,86 @@ impl Block {
             true
         });
         out
+    }
+}
+
+/// The parser of records with quotes in them: `csv_core`, with its buffers kept from
+/// one record to the next.
+struct Quoted {
+    reader: csv_core::Reader,
+    /// The record's cells, unquoted, end to end.
+    out: Vec<u8>,
+    /// Where each cell ends in `out`.
+    ends: Vec<usize>,
+    /// `out` as text, and each cell's range in it.
+    text: String,
+    cells: Vec<(usize, usize)>,
+}
+
+impl Quoted {
+    fn new(delimiter: u8) -> Quoted {
+        Quoted {
+            reader: csv_core::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .terminator(csv_core::Terminator::Any(b'\n'))
+                .build(),
+            out: vec![0; 1024],
+            ends: vec![0; 64],
+            text: String::new(),
+            cells: Vec::new(),
+        }
+    }
+
+    /// Reads one record from the start of `input` (which does not start with a blank
+    /// line); returns how many bytes it took, line end included.
+    fn read(&mut self, input: &[u8]) -> Result<usize, String> {
+        use csv_core::ReadRecordResult;
+        self.reader.reset();
+        let (mut taken, mut written, mut cells) = (0, 0, 0);
+        loop {
+            let (result, nin, nout, nend) = self.reader.read_record(
+                &input[taken..],
+                &mut self.out[written..],
+                &mut self.ends[cells..],
+            );
+            taken += nin;
+            written += nout;
+            cells += nend;
+            match result {
+                // Out of input: the empty slice of the next call says the text ends here.
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => {
+                    let size = self.out.len() * 2;
+                    self.out.resize(size, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let size = self.ends.len() * 2;
+                    self.ends.resize(size, 0);
+                }
+                ReadRecordResult::Record => break,
+                ReadRecordResult::End => return Err("the parser found no record".into()),
+            }
+        }
+        // Dropping quote characters from UTF-8 text leaves UTF-8 text.
+        self.text.clear();
+        self.text
+            .push_str(std::str::from_utf8(&self.out[..written]).map_err(|e| e.to_string())?);
+        self.cells.clear();
+        let mut from = 0;
+        for &end in &self.ends[..cells] {
+            self.cells.push((from, end));
+            from = end;
+        }
+        Ok(taken)
+    }
+
+    /// The record just read.
+    fn record(&self, line: u64) -> RecordRef<'_> {
+        RecordRef {
+            line,
+            text: &self.text,
+            cells: &self.cells,
+        }
     }
 }
 
@@ -467,6 +585,38 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(512))]
 
         /// Wherever the blocks are cut, the records and their lines are those of the whole.
+        /// The cells of every record are those the csv crate reads (the last without the CR
+        /// of a CRLF line end; a CRLF blank line is no record).
+        #[test]
+        fn records_are_those_the_csv_crate_reads(text in "[ab,\"\n\r]{0,80}") {
+            let mut ours = Vec::new();
+            Block::new(&text, 1, b',').for_each_record(0, |record, _| {
+                ours.push(record.map(|r| r.to_record().cells).ok());
+                true
+            });
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .terminator(csv::Terminator::Any(b'\n'))
+                .from_reader(text.as_bytes());
+            let theirs: Vec<Option<Vec<String>>> = reader
+                .records()
+                .map(|r| {
+                    let record = r.unwrap();
+                    let mut cells: Vec<String> = record.iter().map(str::to_string).collect();
+                    if let Some(last) = cells.last_mut() {
+                        if last.ends_with('\r') {
+                            last.pop();
+                        }
+                    }
+                    cells
+                })
+                .filter(|cells| cells.len() != 1 || !cells[0].is_empty())
+                .map(Some)
+                .collect();
+            prop_assert_eq!(ours, theirs);
+        }
+
         #[test]
         fn blocks_read_as_the_whole_file(
             text in "[ab,\"\n\r]{0,60}",
