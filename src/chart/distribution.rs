@@ -424,7 +424,7 @@ impl Distribution {
     fn plot_x(&self) -> (f64, f64) {
         (
             PAD + self.label_width + 16.0,
-            WIDTH - PAD - self.n_width - 16.0,
+            WIDTH - PAD - self.n_width - 28.0,
         )
     }
 
@@ -526,7 +526,7 @@ impl Draw for Distribution {
             )?;
             area.draw(&Text::new(
                 strip.n.clone(),
-                (px(right + 16.0), px(y0 + STRIP / 2.0)),
+                (px(right + 28.0), px(y0 + STRIP / 2.0)),
                 n_style.clone(),
             ))?;
             // The box: the middle half of the answers, and the median.

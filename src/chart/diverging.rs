@@ -29,6 +29,9 @@ pub struct Diverging {
     reach: f64,
     label_width: f64,
     n_width: f64,
+    /// The height of a row and of its bar.
+    row: f64,
+    bar: f64,
 }
 
 struct Panel {
@@ -57,6 +60,10 @@ struct Segment {
 const WIDTH: f64 = 760.0;
 const ROW: f64 = 28.0;
 const BAR: f64 = 20.0;
+/// A matrix repeats its rows in every panel: one line per label (shortened, the full
+/// text in its title) and thinner bars keep the chart within a few screens.
+const MATRIX_ROW: f64 = 22.0;
+const MATRIX_BAR: f64 = 16.0;
 const LABEL_SIZE: f64 = 13.0;
 const LABEL_LINE: f64 = 16.0;
 const PANEL_TITLE: f64 = 26.0;
@@ -95,11 +102,12 @@ pub(super) fn plan(a: &Aggregates, q: &QuestionResult) -> Option<Planned> {
         .enumerate()
         .map(|(k, _)| theme::level_color(k, ordered.len(), Some(k) == neutral))
         .collect();
-    let dont_know = dont_know_words(q);
     let width = WIDTH;
+    let matrix = q.kind == "matrix";
+    let label_lines = if matrix { 1 } else { 2 };
     let bar = |s: &Source<'_>, label_width: f64| BarRow {
-        label: Label::fit(s.label, LABEL_SIZE, false, label_width, 2),
-        n: n_text(s.base, s.nonsubstantive, &dont_know),
+        label: Label::fit(s.label, LABEL_SIZE, false, label_width, label_lines),
+        n: n_text(s.base, s.nonsubstantive),
         segments: segments(
             &ordered
                 .iter()
@@ -153,14 +161,14 @@ pub(super) fn plan(a: &Aggregates, q: &QuestionResult) -> Option<Planned> {
     let n_width = panels
         .iter()
         .flat_map(|(_, rows)| rows)
-        .map(|s| theme::text_width(&n_text(s.base, s.nonsubstantive, &dont_know), N_SIZE, false))
+        .map(|s| theme::text_width(&n_text(s.base, s.nonsubstantive), N_SIZE, false))
         .fold(0.0, f64::max);
     let label_width = panels
         .iter()
         .flat_map(|(_, rows)| rows)
         .map(|s| theme::text_width(s.label, LABEL_SIZE, false))
         .fold(0.0, f64::max)
-        .min(width * 0.3);
+        .min(width * if matrix { 0.36 } else { 0.3 });
 
     let mut panels: Vec<Panel> = panels
         .iter()
@@ -169,7 +177,7 @@ pub(super) fn plan(a: &Aggregates, q: &QuestionResult) -> Option<Planned> {
             rows: sources.iter().map(|s| bar(s, label_width)).collect(),
         })
         .collect();
-    sort_by_agreement(&mut panels, q.kind == "matrix");
+    sort_by_agreement(&mut panels, matrix);
 
     let reach = panels
         .iter()
@@ -183,19 +191,16 @@ pub(super) fn plan(a: &Aggregates, q: &QuestionResult) -> Option<Planned> {
         .zip(&colors)
         .map(|(&i, c)| (*c, q.choices[i].label.clone()))
         .collect();
-    let subtitle = format!(
-        "n = {} answered{} · share of each level; the neutral level is split at zero",
-        overall.answered,
-        if overall.nonsubstantive > 0 {
-            format!(
-                ", {} of them {} (not in the bars)",
-                overall.nonsubstantive,
-                nonsubstantive_labels(q)
-            )
-        } else {
-            String::new()
-        }
+    let mut subtitle = format!(
+        "n = {} answered · share of each level; the neutral level is split at zero",
+        overall.answered
     );
+    if q.choices.iter().any(|c| c.nonsubstantive) {
+        subtitle.push_str(&format!(
+            " · (+k): k more answered {}, not in the bars",
+            nonsubstantive_labels(q)
+        ));
+    }
     let description = describe(q, &panels, overall.answered);
     let chart = Diverging {
         heading: Heading::new(&q.text, subtitle, width),
@@ -204,6 +209,8 @@ pub(super) fn plan(a: &Aggregates, q: &QuestionResult) -> Option<Planned> {
         reach,
         label_width,
         n_width,
+        row: if matrix { MATRIX_ROW } else { ROW },
+        bar: if matrix { MATRIX_BAR } else { BAR },
     };
     Some(Planned {
         id: q.id.clone(),
@@ -221,18 +228,6 @@ fn neutral_level(q: &QuestionResult, ordered: &[usize]) -> Option<usize> {
         .or_else(|| (ordered.len() % 2 == 1).then_some(ordered.len() / 2))
 }
 
-/// How the question's non-substantive levels are named beside n: the label of the only
-/// one when it is short ("Don't know"), else "not on the scale" (the subtitle names them).
-fn dont_know_words(q: &QuestionResult) -> String {
-    let mut labels = q.choices.iter().filter(|c| c.nonsubstantive);
-    match (labels.next(), labels.next()) {
-        (Some(only), None) if only.label.chars().count() <= 16 => {
-            format!("“{}”", only.label)
-        }
-        _ => "not on the scale".to_string(),
-    }
-}
-
 /// The non-substantive levels' labels in full, for the subtitle.
 fn nonsubstantive_labels(q: &QuestionResult) -> String {
     q.choices
@@ -243,9 +238,11 @@ fn nonsubstantive_labels(q: &QuestionResult) -> String {
         .join(" or ")
 }
 
-fn n_text(base: u64, nonsubstantive: u64, dont_know: &str) -> String {
+/// The n of a bar, and beside it in brackets how many more answered a non-substantive
+/// level ("don't know"), which the bar leaves out: `n = 120 (+8)`.
+fn n_text(base: u64, nonsubstantive: u64) -> String {
     if nonsubstantive > 0 {
-        format!("n = {base} · {nonsubstantive} {dont_know}")
+        format!("n = {base} (+{nonsubstantive})")
     } else {
         format!("n = {base}")
     }
@@ -360,8 +357,20 @@ impl Diverging {
         centre + share / self.reach * (right - left) / 2.0
     }
 
-    fn row_height(row: &BarRow) -> f64 {
-        (row.label.height(LABEL_LINE) + 8.0).max(ROW)
+    fn row_height(&self, row: &BarRow) -> f64 {
+        (row.label.height(LABEL_LINE) + 6.0).max(self.row)
+    }
+
+    /// Every panel with its title and the gap after it.
+    fn panels_height(&self) -> f64 {
+        self.panels
+            .iter()
+            .map(|p| {
+                p.rows.iter().map(|r| self.row_height(r)).sum::<f64>()
+                    + if p.title.is_some() { PANEL_TITLE } else { 0.0 }
+                    + 8.0
+            })
+            .sum()
     }
 
     fn panels_top(&self) -> f64 {
@@ -371,16 +380,7 @@ impl Diverging {
 
 impl Draw for Diverging {
     fn size(&self) -> (u32, u32) {
-        let panels: f64 = self
-            .panels
-            .iter()
-            .map(|p| {
-                p.rows.iter().map(Diverging::row_height).sum::<f64>()
-                    + if p.title.is_some() { PANEL_TITLE } else { 0.0 }
-                    + 8.0
-            })
-            .sum();
-        let height = self.panels_top() + panels + AXIS + PAD;
+        let height = self.panels_top() + self.panels_height() + AXIS + PAD;
         (WIDTH as u32, height.ceil() as u32)
     }
 
@@ -406,6 +406,34 @@ impl Draw for Diverging {
             .draw(area, t, (PAD, self.heading.height() + 6.0))?;
         let top = self.panels_top();
         let (_, bar_right) = self.bar_x();
+        let bottom = top + self.panels_height();
+        // Zero, and a tick every quarter, behind the bars over the panels' full height; a
+        // label that would touch the one before it is left out.
+        let mut tick = -self.reach;
+        let mut label_end = f64::NEG_INFINITY;
+        while tick <= self.reach + 1e-9 {
+            let x = self.x(tick);
+            let color = if tick.abs() < 1e-9 {
+                theme::MUTED
+            } else {
+                theme::GRID
+            };
+            area.draw(&PathElement::new(
+                vec![(px(x), px(top)), (px(x), px(bottom))],
+                color.stroke_width(px(1.0).max(1) as u32),
+            ))?;
+            let text = numbers::percent(Some(tick.abs()));
+            let half = theme::text_width(&text, 11.0, false) / 2.0;
+            if x - half > label_end + 6.0 {
+                label_end = x + half;
+                area.draw(&Text::new(
+                    text,
+                    (px(x), px(bottom + 4.0)),
+                    t.text(11.0, false, theme::MUTED, HPos::Center, VPos::Top),
+                ))?;
+            }
+            tick += 0.25;
+        }
         let mut y = top;
         let label_style = t.text(LABEL_SIZE, false, theme::TEXT, HPos::Right, VPos::Center);
         let n_style = t.text(N_SIZE, false, theme::MUTED, HPos::Left, VPos::Center);
@@ -416,7 +444,7 @@ impl Draw for Diverging {
                 y += PANEL_TITLE;
             }
             for row in &panel.rows {
-                let height = Diverging::row_height(row);
+                let height = self.row_height(row);
                 let middle = y + height / 2.0;
                 let first = middle - (row.label.lines.len() as f64 - 1.0) * LABEL_LINE / 2.0;
                 row.label.draw(
@@ -430,8 +458,8 @@ impl Draw for Diverging {
                     let (x0, x1) = (self.x(s.start), self.x(s.end));
                     area.draw(&Rectangle::new(
                         [
-                            (px(x0), px(middle - BAR / 2.0)),
-                            (px(x1), px(middle + BAR / 2.0)),
+                            (px(x0), px(middle - self.bar / 2.0)),
+                            (px(x1), px(middle + self.bar / 2.0)),
                         ],
                         s.color.filled(),
                     ))?;
@@ -458,33 +486,6 @@ impl Draw for Diverging {
                 y += height;
             }
             y += 8.0;
-        }
-        // Zero, and a tick every quarter, drawn over the panels' full height; a label
-        // that would touch the one before it is left out.
-        let mut tick = -self.reach;
-        let mut label_end = f64::NEG_INFINITY;
-        while tick <= self.reach + 1e-9 {
-            let x = self.x(tick);
-            let color = if tick.abs() < 1e-9 {
-                theme::MUTED
-            } else {
-                theme::GRID
-            };
-            area.draw(&PathElement::new(
-                vec![(px(x), px(top)), (px(x), px(y))],
-                color.stroke_width(px(1.0).max(1) as u32),
-            ))?;
-            let text = numbers::percent(Some(tick.abs()));
-            let half = theme::text_width(&text, 11.0, false) / 2.0;
-            if x - half > label_end + 6.0 {
-                label_end = x + half;
-                area.draw(&Text::new(
-                    text,
-                    (px(x), px(y + 4.0)),
-                    t.text(11.0, false, theme::MUTED, HPos::Center, VPos::Top),
-                ))?;
-            }
-            tick += 0.25;
         }
         Ok(())
     }

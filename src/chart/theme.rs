@@ -147,9 +147,10 @@ const TITLE_SIZE: f64 = 17.0;
 const TITLE_LINE: f64 = 23.0;
 const SUBTITLE_LINE: f64 = 22.0;
 const SUBTITLE_SIZE: f64 = 13.0;
+const SUBTITLE_NEXT_LINE: f64 = 18.0;
 
 /// The heading every chart starts with: the title (wrapped to at most three lines), then
-/// a muted subtitle.
+/// a muted subtitle (at most two).
 pub struct Heading {
     title: Label,
     subtitle: Label,
@@ -159,7 +160,7 @@ impl Heading {
     pub fn new(title: &str, subtitle: String, width: f64) -> Heading {
         Heading {
             title: Label::fit(title, TITLE_SIZE, true, width - 2.0 * PAD, 3),
-            subtitle: Label::fit(&subtitle, SUBTITLE_SIZE, false, width - 2.0 * PAD, 1),
+            subtitle: Label::fit(&subtitle, SUBTITLE_SIZE, false, width - 2.0 * PAD, 2),
         }
     }
 
@@ -170,7 +171,9 @@ impl Heading {
 
     /// Height from the top of the chart to below the subtitle.
     pub fn height(&self) -> f64 {
-        PAD + self.title.height(TITLE_LINE) + SUBTITLE_LINE
+        PAD + self.title.height(TITLE_LINE)
+            + SUBTITLE_LINE
+            + (self.subtitle.lines.len().max(1) - 1) as f64 * SUBTITLE_NEXT_LINE
     }
 
     pub fn draw<DB: DrawingBackend>(
