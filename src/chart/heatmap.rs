@@ -123,11 +123,10 @@ fn build(
         .map(|&i| format!("{} ({})", q.choices[i].label, results[0].counts[i].count))
         .collect();
     let mut description = format!(
-        "{} — how many respondents in each group ({}) picked each of {} choices, out of {} who answered (n = {}). Most picked overall: {}.",
+        "{} — how many respondents in each group ({}) picked each of {} choices, out of n = {} who answered. Most picked overall: {}.",
         q.text,
         by.to_lowercase(),
         q.choices.len(),
-        results[0].answered,
         results[0].answered,
         top.join("; ")
     );

@@ -70,7 +70,7 @@ pub(super) fn plan(a: &Aggregates) -> Vec<Planned> {
                 .iter()
                 .map(|r| r.questions.iter().find(|x| x.id == q.id))
                 .collect();
-            let rows: Vec<(&str, Vec<Option<f64>>, Vec<Option<u64>>)> = groups
+            let rows: Vec<GroupRounds<'_>> = groups
                 .iter()
                 .filter(|(grouping, ..)| !q.is_position || *grouping == OVERALL)
                 .map(|(grouping, key, label)| {
@@ -84,9 +84,9 @@ pub(super) fn plan(a: &Aggregates) -> Vec<Planned> {
                         .collect();
                     let ns: Vec<Option<u64>> =
                         results.iter().map(|r| r.map(|r| r.answered)).collect();
-                    (*label, values, ns)
+                    GroupRounds { label, values, ns }
                 })
-                .filter(|(_, values, _)| values.iter().flatten().count() >= 1)
+                .filter(|g| g.values.iter().flatten().count() >= 1)
                 .collect();
             if rows.is_empty() {
                 return None;
@@ -98,6 +98,13 @@ pub(super) fn plan(a: &Aggregates) -> Vec<Planned> {
             ))
         })
         .collect()
+}
+
+/// One group across the rounds: its measure and how many answered, per round.
+struct GroupRounds<'a> {
+    label: &'a str,
+    values: Vec<Option<f64>>,
+    ns: Vec<Option<u64>>,
 }
 
 /// The measure of one group in one round.
@@ -120,14 +127,10 @@ fn measure_words(q: &QuestionResult) -> &'static str {
     }
 }
 
-fn build(
-    q: &QuestionResult,
-    rows: Vec<(&str, Vec<Option<f64>>, Vec<Option<u64>>)>,
-    rounds: Vec<u32>,
-) -> Planned {
+fn build(q: &QuestionResult, rows: Vec<GroupRounds<'_>>, rounds: Vec<u32>) -> Planned {
     let label_width = rows
         .iter()
-        .map(|(label, ..)| theme::text_width(label, LABEL_SIZE, false))
+        .map(|g| theme::text_width(g.label, LABEL_SIZE, false))
         .fold(0.0, f64::max)
         .min(WIDTH * 0.25);
     let n_text = |ns: &[Option<u64>]| {
@@ -141,10 +144,10 @@ fn build(
     };
     let rows: Vec<Row> = rows
         .iter()
-        .map(|(label, values, ns)| Row {
-            label: Label::fit(label, LABEL_SIZE, false, label_width, 2),
-            values: values.clone(),
-            n: n_text(ns),
+        .map(|g| Row {
+            label: Label::fit(g.label, LABEL_SIZE, false, label_width, 2),
+            values: g.values.clone(),
+            n: n_text(&g.ns),
         })
         .collect();
     let n_width = rows
@@ -372,7 +375,7 @@ impl Draw for RoundsChart {
                     ))?;
                 }
                 // An arrowhead just before the last dot, pointing the way the group moved.
-                if (to - from).abs() > 10.0 {
+                if (to - from).abs() > 20.0 {
                     let dir = (to - from).signum();
                     let tip = to - dir * 6.0;
                     area.draw(&Polygon::new(

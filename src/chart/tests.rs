@@ -45,7 +45,7 @@ fn chart_text_shows_the_numbers_and_is_escaped() {
         themes.svg.contains("n = 3"),
         "the overall n of those who answered"
     );
-    assert!(themes.description.contains("out of 3 who answered"));
+    assert!(themes.description.contains("out of n = 3 who answered"));
 }
 
 #[test]
@@ -282,11 +282,14 @@ fn titles_go_to_untitled_text_with_the_line_and_are_escaped() {
     assert_eq!(with_label_titles(svg, &[&whole]), svg);
 }
 
-/// A backend that draws nothing and records the box of every text, placed as plotters'
-/// bitmap backend places it.
-struct TextBoxes {
+/// The box of every text drawn, placed as plotters' bitmap backend places it: the text
+/// and its left, top, right and bottom at 1×.
+type Boxes = Vec<(String, [i32; 4])>;
+
+/// A backend that draws nothing and records text boxes.
+struct TextBoxes<'a> {
     size: (u32, u32),
-    boxes: Vec<(String, [i32; 4])>,
+    boxes: &'a mut Boxes,
 }
 
 #[derive(Debug)]
@@ -300,7 +303,7 @@ impl std::fmt::Display for NoError {
 
 impl std::error::Error for NoError {}
 
-impl DrawingBackend for TextBoxes {
+impl DrawingBackend for TextBoxes<'_> {
     type ErrorType = NoError;
 
     fn get_size(&self) -> (u32, u32) {
@@ -349,18 +352,19 @@ impl DrawingBackend for TextBoxes {
     }
 }
 
-/// The text boxes of a planned chart, drawn at 1×.
-fn text_boxes(plan: &Plan) -> ((u32, u32), Vec<(String, [i32; 4])>) {
-    fn draw<C: Draw>(chart: &C) -> ((u32, u32), Vec<(String, [i32; 4])>) {
-        let mut backend = TextBoxes {
-            size: chart.size(),
-            boxes: Vec::new(),
-        };
-        {
-            let area = backend.into_drawing_area_ref();
-            chart.draw(&area, Theme { scale: 1.0 }).unwrap();
+/// The size and text boxes of a planned chart, drawn at 1×.
+fn text_boxes(plan: &Plan) -> ((u32, u32), Boxes) {
+    fn draw<C: Draw>(chart: &C) -> ((u32, u32), Boxes) {
+        let mut boxes = Vec::new();
+        let size = chart.size();
+        let area = TextBoxes {
+            size,
+            boxes: &mut boxes,
         }
-        (backend.size, backend.boxes)
+        .into_drawing_area();
+        chart.draw(&area, Theme { scale: 1.0 }).unwrap();
+        drop(area);
+        (size, boxes)
     }
     match plan {
         Plan::Position(c) => draw(c),
@@ -369,52 +373,6 @@ fn text_boxes(plan: &Plan) -> ((u32, u32), Vec<(String, [i32; 4])>) {
         Plan::Distribution(c) => draw(c),
         Plan::ResponsePanel(c) => draw(c),
         Plan::Rounds(c) => draw(c),
-    }
-}
-
-/// A drawing area over a borrowed backend, so that the recorded boxes can be read after.
-trait IntoAreaRef {
-    fn into_drawing_area_ref(&mut self) -> DrawingArea<BorrowedBackend<'_>, Shift>;
-}
-
-impl IntoAreaRef for TextBoxes {
-    fn into_drawing_area_ref(&mut self) -> DrawingArea<BorrowedBackend<'_>, Shift> {
-        BorrowedBackend(self).into_drawing_area()
-    }
-}
-
-struct BorrowedBackend<'a>(&'a mut TextBoxes);
-
-impl DrawingBackend for BorrowedBackend<'_> {
-    type ErrorType = NoError;
-
-    fn get_size(&self) -> (u32, u32) {
-        self.0.get_size()
-    }
-
-    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<NoError>> {
-        Ok(())
-    }
-
-    fn present(&mut self) -> Result<(), DrawingErrorKind<NoError>> {
-        Ok(())
-    }
-
-    fn draw_pixel(
-        &mut self,
-        _: BackendCoord,
-        _: BackendColor,
-    ) -> Result<(), DrawingErrorKind<NoError>> {
-        Ok(())
-    }
-
-    fn draw_text<S: BackendTextStyle>(
-        &mut self,
-        text: &str,
-        style: &S,
-        pos: BackendCoord,
-    ) -> Result<(), DrawingErrorKind<NoError>> {
-        self.0.draw_text(text, style, pos)
     }
 }
 
@@ -460,24 +418,24 @@ fn no_two_labels_overlap_in_the_frontier_survey() {
 #[test]
 fn the_recorder_finds_an_overlap() {
     // The check itself can fail: two texts drawn at one place overlap.
-    let mut backend = TextBoxes {
+    assert!(theme::register_fonts());
+    let mut boxes = Vec::new();
+    let area = TextBoxes {
         size: (200, 100),
-        boxes: Vec::new(),
-    };
-    {
-        assert!(theme::register_fonts());
-        let area = backend.into_drawing_area_ref();
-        let t = Theme { scale: 1.0 };
-        for _ in 0..2 {
-            area.draw(&Text::new(
-                "Same place",
-                (10, 10),
-                t.text(13.0, false, theme::TEXT, HPos::Left, VPos::Top),
-            ))
-            .unwrap();
-        }
+        boxes: &mut boxes,
     }
-    let [a, b] = [backend.boxes[0].1, backend.boxes[1].1];
+    .into_drawing_area();
+    let t = Theme { scale: 1.0 };
+    for _ in 0..2 {
+        area.draw(&Text::new(
+            "Same place",
+            (10, 10),
+            t.text(13.0, false, theme::TEXT, HPos::Left, VPos::Top),
+        ))
+        .unwrap();
+    }
+    drop(area);
+    let [a, b] = [boxes[0].1, boxes[1].1];
     assert!(a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]);
     assert!(a[2] - a[0] > 50, "the box has the text's width: {a:?}");
 }

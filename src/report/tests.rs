@@ -67,6 +67,8 @@ fn the_report_folder_has_every_file() {
             "rejects.csv",
             "charts/stance.svg",
             "charts/stance.png",
+            "charts/response-panel.svg",
+            "charts/response-panel.png",
             "charts/considerations.svg",
             "charts/considerations.png",
         ]
