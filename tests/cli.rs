@@ -191,8 +191,8 @@ fn two_runs_give_byte_identical_reports() {
     let (fa, fb) = (files(a.path()), files(b.path()));
     assert_eq!(
         fa.len(),
-        12,
-        "the run writes 12 files (forms/form.xlsx among them)"
+        14,
+        "the run writes 14 files (forms/form.xlsx and charts/response-panel.png among them)"
     );
     assert!(fa == fb, "reports differ between runs");
 }

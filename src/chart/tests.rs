@@ -439,3 +439,47 @@ fn the_recorder_finds_an_overlap() {
     assert!(a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]);
     assert!(a[2] - a[0] > 50, "the box has the text's width: {a:?}");
 }
+
+#[test]
+fn a_binned_group_is_drawn_as_a_histogram() {
+    let mut a = every_kind();
+    let p = a.questions.iter_mut().find(|q| q.id == "p").unwrap();
+    let overall = p
+        .results
+        .iter_mut()
+        .find(|r| r.grouping == crate::analyze::OVERALL)
+        .unwrap();
+    // As analysis gives a group above the cap: counts in equal bins over 0–100.
+    overall.answers = Some(crate::analyze::Answers::Bins(
+        (0..20)
+            .map(|i| crate::analyze::Bin {
+                low: f64::from(i) * 5.0,
+                high: f64::from(i + 1) * 5.0,
+                count: u64::from(i % 3 == 0) * 400,
+            })
+            .collect(),
+    ));
+    assert_no_overlap(&a);
+    let charts = render_all(&a).unwrap();
+    let chart = charts.iter().find(|c| c.id == "p").unwrap();
+    // Seven non-empty bins, each one rectangle of the answers' colour.
+    let fill = format!(
+        "fill=\"#{:02X}{:02X}{:02X}\"",
+        theme::HIGH.0,
+        theme::HIGH.1,
+        theme::HIGH.2
+    );
+    let bars = chart
+        .svg
+        .lines()
+        .filter(|l| l.starts_with("<rect") && l.contains(&fill) && l.contains("opacity=\"0.45\""))
+        .count();
+    assert_eq!(bars, 7, "{}", chart.svg);
+}
+
+#[test]
+fn every_chart_kind_renders_the_same_bytes_twice() {
+    for a in [every_kind(), delphi()] {
+        assert_eq!(render_all(&a).unwrap(), render_all(&a).unwrap());
+    }
+}
