@@ -191,8 +191,8 @@ fn two_runs_give_byte_identical_reports() {
     let (fa, fb) = (files(a.path()), files(b.path()));
     assert_eq!(
         fa.len(),
-        13,
-        "the run writes 13 files (aggregates.parquet and forms/form.xlsx among them)"
+        15,
+        "the run writes 15 files (aggregates.parquet, forms/form.xlsx and charts/response-panel.png among them)"
     );
     assert!(fa == fb, "reports differ between runs");
 }

@@ -193,6 +193,8 @@ pub struct ChoiceInfo {
     pub side: Option<String>,
     /// For levels of a scale: whether the level is non-substantive ("don't know").
     pub nonsubstantive: bool,
+    /// For levels of a scale: whether the scale declares this level its neutral middle.
+    pub neutral: bool,
 }
 
 /// One question's answers in one group. `n = answered + not_shown + skipped + missing`.
@@ -234,6 +236,9 @@ pub struct GroupResult {
     pub summary: Option<NumberSummary>,
     /// Probability questions: the answers pooled into one probability, several ways.
     pub pooled: Option<PooledResult>,
+    /// Numeric, probability and year questions, outside crosses: the answers themselves
+    /// (sorted) or, above a cap, their histogram (`analyze::points`).
+    pub answers: Option<super::points::Answers>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

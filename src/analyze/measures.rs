@@ -375,6 +375,7 @@ pub fn group_result(
         ranks: Vec::new(),
         summary: None,
         pooled: None,
+        answers: None,
     };
     match &question.kind {
         QuestionKind::Likert { scale } => {

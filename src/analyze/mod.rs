@@ -15,6 +15,7 @@ mod groups;
 mod hand_checks;
 mod measures;
 mod options;
+mod points;
 mod regroup;
 mod rounds;
 mod shown;
@@ -30,6 +31,7 @@ pub use groups::{
     ALL, LevelGroup, OVERALL, POSITION, Partitions, SIDE, UNANSWERED, cross_id, partition,
     segment_id,
 };
+pub use points::{Answers, Bin};
 
 use crate::error::{Error, Result};
 use crate::ingest::{Responses, column};
@@ -246,10 +248,11 @@ pub(crate) fn tabulate(survey: &Survey, frame: &DataFrame, ctx: &Context<'_>) ->
             } else {
                 ctx
             };
-            (
-                q,
-                measures::group_result(ctx, place, question, &counts[q], group.n),
-            )
+            let mut result = measures::group_result(ctx, place, question, &counts[q], group.n);
+            if !groups::is_cross(&grouping.id) {
+                result.answers = points::answers(survey, question, &counts[q].values, group.n);
+            }
+            (q, result)
         })
         .collect();
     for (q, result) in computed {
@@ -320,7 +323,10 @@ fn choice_info(question: &crate::survey::Question) -> Vec<ChoiceInfo> {
             let side = scale
                 .and_then(|s| s.sides.iter().find(|side| side.levels.contains(&i)))
                 .map(|s| s.id.clone());
-            plain_choice(c, side, scale.is_some_and(|s| s.is_nonsubstantive(i)))
+            ChoiceInfo {
+                neutral: scale.is_some_and(|s| s.neutral == Some(i)),
+                ..plain_choice(c, side, scale.is_some_and(|s| s.is_nonsubstantive(i)))
+            }
         })
         .collect()
 }
@@ -336,6 +342,7 @@ fn plain_choice(
         direction: c.direction,
         side,
         nonsubstantive,
+        neutral: false,
     }
 }
 

@@ -2,11 +2,14 @@
 //! survey, the considerations), one row per choice and one column per side (or position
 //! group, when the scale has no sides), shaded by share and tinted by the choice's
 //! direction, with the count and share in every cell and each group's n in its header.
+//! Choices with a direction are listed under "Argues against" and "Argues for" headings
+//! (the tint repeats it, but the words do not depend on telling colours apart).
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
+use super::theme::Label;
 use super::theme::{self, Heading, PAD, Theme};
 use super::{Draw, Plan, Planned};
 use crate::analyze::{ALL, Aggregates, GroupResult, OVERALL, POSITION, QuestionResult, SIDE};
@@ -15,17 +18,19 @@ use crate::survey::Direction;
 
 pub struct Heatmap {
     heading: Heading,
-    /// Column headers: (label lines, "n = …").
-    columns: Vec<(Vec<String>, String)>,
+    /// Column headers: (label, "n = …").
+    columns: Vec<(Label, String)>,
+    /// Rows in order; a direction heading starts each run of one direction.
     rows: Vec<Row>,
-    has_directions: bool,
     width: f64,
     label_width: f64,
 }
 
 struct Row {
-    label_lines: Vec<String>,
+    label: Label,
     direction: Option<Direction>,
+    /// Whether a heading naming the direction goes above this row.
+    starts_direction: bool,
     /// (count, share) per column.
     cells: Vec<(u64, Option<f64>)>,
 }
@@ -35,31 +40,31 @@ const LABEL_SIZE: f64 = 13.0;
 const LABEL_LINE: f64 = 17.0;
 const MARKER: f64 = 16.0;
 const HEADER: f64 = 50.0;
+const DIRECTION_HEADING: f64 = 26.0;
 
-pub(super) fn plan(a: &Aggregates) -> Vec<Planned> {
+pub(super) fn plan(a: &Aggregates, q: &QuestionResult) -> Option<Planned> {
     // Sides say most about how the two camps differ; without them, position groups.
-    let grouping = a.grouping(SIDE).or_else(|| a.grouping(POSITION));
-    let Some(grouping) = grouping else {
-        return Vec::new();
-    };
-    a.questions
+    let grouping = a.grouping(SIDE).or_else(|| a.grouping(POSITION))?;
+    let mut columns: Vec<(&str, &str, &str)> = vec![(OVERALL, ALL, "All")];
+    columns.extend(
+        grouping
+            .groups
+            .iter()
+            .map(|g| (grouping.id.as_str(), g.key.as_str(), g.label.as_str())),
+    );
+    let results: Vec<&GroupResult> = columns
         .iter()
-        .filter(|q| q.kind == "multiple" && !q.results.is_empty())
-        .filter_map(|q| {
-            let mut columns: Vec<(&str, &str, &str)> = vec![(OVERALL, ALL, "All")];
-            columns.extend(
-                grouping
-                    .groups
-                    .iter()
-                    .map(|g| (grouping.id.as_str(), g.key.as_str(), g.label.as_str())),
-            );
-            let results: Vec<&GroupResult> = columns
-                .iter()
-                .map(|(grouping, group, _)| q.result(grouping, group))
-                .collect::<Option<_>>()?;
-            Some(build(q, &columns, &results, &grouping.label))
-        })
-        .collect()
+        .map(|(grouping, group, _)| q.result(grouping, group))
+        .collect::<Option<_>>()?;
+    Some(build(q, &columns, &results, &grouping.label))
+}
+
+fn direction_heading(direction: Option<Direction>) -> &'static str {
+    match direction {
+        Some(Direction::Against) => "Argues against",
+        Some(Direction::For) => "Argues for",
+        None => "No direction",
+    }
 }
 
 fn build(
@@ -84,15 +89,22 @@ fn build(
             i,
         )
     });
+    let has_directions = q.choices.iter().any(|c| c.direction.is_some());
     let rows: Vec<Row> = order
         .iter()
-        .map(|&i| Row {
-            label_lines: theme::wrap(&q.choices[i].label, LABEL_SIZE, false, label_width, 2),
-            direction: q.choices[i].direction,
-            cells: results
-                .iter()
-                .map(|r| (r.counts[i].count, r.counts[i].share))
-                .collect(),
+        .enumerate()
+        .map(|(k, &i)| {
+            let direction = q.choices[i].direction;
+            Row {
+                label: Label::fit(&q.choices[i].label, LABEL_SIZE, false, label_width, 2),
+                direction,
+                starts_direction: has_directions
+                    && (k == 0 || q.choices[order[k - 1]].direction != direction),
+                cells: results
+                    .iter()
+                    .map(|r| (r.counts[i].count, r.counts[i].share))
+                    .collect(),
+            }
         })
         .collect();
     let column_headers = columns
@@ -100,7 +112,7 @@ fn build(
         .zip(results)
         .map(|((_, _, label), r)| {
             (
-                theme::wrap(label, 13.0, true, COLUMN - 8.0, 2),
+                Label::fit(label, 13.0, true, COLUMN - 8.0, 2),
                 format!("n = {}", r.answered),
             )
         })
@@ -110,14 +122,22 @@ fn build(
         .take(3)
         .map(|&i| format!("{} ({})", q.choices[i].label, results[0].counts[i].count))
         .collect();
-    let description = format!(
-        "{} — how many respondents in each group ({}) picked each of {} choices, out of {} who answered. Most picked overall: {}.",
+    let mut description = format!(
+        "{} — how many respondents in each group ({}) picked each of {} choices, out of n = {} who answered. Most picked overall: {}.",
         q.text,
         by.to_lowercase(),
         q.choices.len(),
         results[0].answered,
         top.join("; ")
     );
+    if has_directions {
+        let count = |d: Direction| q.choices.iter().filter(|c| c.direction == Some(d)).count();
+        description.push_str(&format!(
+            " {} of the choices argue against, {} for.",
+            count(Direction::Against),
+            count(Direction::For)
+        ));
+    }
     let chart = Heatmap {
         heading: Heading::new(
             &q.text,
@@ -125,7 +145,6 @@ fn build(
             width,
         ),
         columns: column_headers,
-        has_directions: rows.iter().any(|r| r.direction.is_some()),
         rows,
         width,
         label_width,
@@ -139,12 +158,13 @@ fn build(
 }
 
 impl Heatmap {
-    fn header_height(&self) -> f64 {
-        self.heading.height() + if self.has_directions { 28.0 } else { 0.0 }
-    }
-
     fn row_height(row: &Row) -> f64 {
-        (row.label_lines.len() as f64 * LABEL_LINE + 11.0).max(28.0)
+        (row.label.height(LABEL_LINE) + 11.0).max(28.0)
+            + if row.starts_direction {
+                DIRECTION_HEADING
+            } else {
+                0.0
+            }
     }
 }
 
@@ -161,8 +181,15 @@ impl Draw for Heatmap {
         let rows: f64 = self.rows.iter().map(Heatmap::row_height).sum();
         (
             self.width as u32,
-            (self.header_height() + HEADER + rows + PAD).ceil() as u32,
+            (self.heading.height() + HEADER + rows + PAD).ceil() as u32,
         )
+    }
+
+    fn labels(&self) -> Vec<&Label> {
+        let mut labels: Vec<&Label> = self.heading.labels().to_vec();
+        labels.extend(self.columns.iter().map(|(label, _)| label));
+        labels.extend(self.rows.iter().map(|r| &r.label));
+        labels
     }
 
     fn draw<DB: DrawingBackend>(
@@ -173,32 +200,18 @@ impl Draw for Heatmap {
         area.fill(&WHITE)?;
         let px = |v: f64| t.px(v);
         self.heading.draw(area, t)?;
-        if self.has_directions {
-            let legend = [
-                (
-                    direction_color(Some(Direction::Against)),
-                    "argues against".to_string(),
-                ),
-                (
-                    direction_color(Some(Direction::For)),
-                    "argues for".to_string(),
-                ),
-            ];
-            theme::draw_legend(area, t, &legend, (PAD, self.heading.height() + 4.0))?;
-        }
-        let mut y = self.header_height();
+        let mut y = self.heading.height();
         let grid_x = PAD + MARKER + self.label_width + 10.0;
-        for (c, (label_lines, n)) in self.columns.iter().enumerate() {
+        for (c, (label, n)) in self.columns.iter().enumerate() {
             let centre = grid_x + (c as f64 + 0.5) * COLUMN;
-            let mut line_y = y + HEADER - 18.0 - label_lines.len() as f64 * 16.0;
-            for line in label_lines {
-                area.draw(&Text::new(
-                    line.clone(),
-                    (px(centre), px(line_y)),
-                    t.text(13.0, true, theme::TEXT, HPos::Center, VPos::Top),
-                ))?;
-                line_y += 16.0;
-            }
+            let style = t.text(13.0, true, theme::TEXT, HPos::Center, VPos::Top);
+            label.draw(
+                area,
+                t,
+                &style,
+                (centre, y + HEADER - 18.0 - label.height(16.0)),
+                16.0,
+            )?;
             area.draw(&Text::new(
                 n.clone(),
                 (px(centre), px(y + HEADER - 4.0)),
@@ -207,9 +220,17 @@ impl Draw for Heatmap {
         }
         y += HEADER;
         for row in &self.rows {
-            let height = Heatmap::row_height(row);
-            let middle = y + height / 2.0;
             let tint = direction_color(row.direction);
+            if row.starts_direction {
+                area.draw(&Text::new(
+                    direction_heading(row.direction),
+                    (px(PAD), px(y + DIRECTION_HEADING - 6.0)),
+                    t.text(13.0, true, tint, HPos::Left, VPos::Bottom),
+                ))?;
+                y += DIRECTION_HEADING;
+            }
+            let height = (row.label.height(LABEL_LINE) + 11.0).max(28.0);
+            let middle = y + height / 2.0;
             area.draw(&Rectangle::new(
                 [
                     (px(PAD), px(middle - 5.0)),
@@ -217,15 +238,10 @@ impl Draw for Heatmap {
                 ],
                 tint.filled(),
             ))?;
-            let mut line_y = middle - (row.label_lines.len() as f64 - 1.0) * LABEL_LINE / 2.0;
-            for line in &row.label_lines {
-                area.draw(&Text::new(
-                    line.clone(),
-                    (px(PAD + MARKER), px(line_y)),
-                    t.text(LABEL_SIZE, false, theme::TEXT, HPos::Left, VPos::Center),
-                ))?;
-                line_y += LABEL_LINE;
-            }
+            let style = t.text(LABEL_SIZE, false, theme::TEXT, HPos::Left, VPos::Center);
+            let first = middle - (row.label.lines.len() as f64 - 1.0) * LABEL_LINE / 2.0;
+            row.label
+                .draw(area, t, &style, (PAD + MARKER, first), LABEL_LINE)?;
             for (c, (count, share)) in row.cells.iter().enumerate() {
                 let x0 = grid_x + c as f64 * COLUMN;
                 let strength = share.unwrap_or(0.0);

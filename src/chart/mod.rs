@@ -2,8 +2,12 @@
 //! PNG at twice the size (linked from Markdown, sharp in print). One file per chart kind;
 //! the look they share is in [`theme`].
 
+mod distribution;
+mod diverging;
 mod heatmap;
 mod position;
+mod response_panel;
+mod rounds;
 pub mod theme;
 
 use std::io::Cursor;
@@ -39,12 +43,19 @@ trait Draw: Sync {
         area: &DrawingArea<DB, Shift>,
         theme: Theme,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>;
+    /// Every label drawn, so that those wrapped or shortened get their full text as a
+    /// `<title>` in the SVG.
+    fn labels(&self) -> Vec<&theme::Label>;
 }
 
 /// One chart to draw: its id, title, text alternative and data.
 enum Plan {
     Position(position::PositionChart),
     Heatmap(heatmap::Heatmap),
+    Diverging(diverging::Diverging),
+    Distribution(distribution::Distribution),
+    ResponsePanel(response_panel::ResponsePanel),
+    Rounds(rounds::RoundsChart),
 }
 
 struct Planned {
@@ -55,24 +66,27 @@ struct Planned {
 }
 
 /// Every chart the aggregates call for, rendered in parallel, in a fixed order: the
-/// position distribution, then one heatmap per multiple-choice question.
+/// position distribution (id: the position question's), the response panel
+/// (`response-panel`), then each question's main chart in survey order (its id: diverging
+/// bars for likert and matrix questions, a heatmap for multiple choice, a distribution
+/// for numbers, probabilities and years), then the round-to-round shifts
+/// (`<question>-rounds`).
 pub fn render_all(aggregates: &Aggregates) -> Result<Vec<Chart>> {
     if !theme::register_fonts() {
         return Err(Error::internal(
             "the bundled chart font could not be loaded",
         ));
     }
-    let mut planned = Vec::new();
-    if let Some(chart) = position::plan(aggregates) {
-        planned.push(chart);
-    }
-    planned.extend(heatmap::plan(aggregates));
-    planned
+    plan_all(aggregates)
         .par_iter()
         .map(|p| {
             let (svg, png) = match &p.plan {
                 Plan::Position(chart) => render(chart)?,
                 Plan::Heatmap(chart) => render(chart)?,
+                Plan::Diverging(chart) => render(chart)?,
+                Plan::Distribution(chart) => render(chart)?,
+                Plan::ResponsePanel(chart) => render(chart)?,
+                Plan::Rounds(chart) => render(chart)?,
             };
             Ok(Chart {
                 id: p.id.clone(),
@@ -85,7 +99,25 @@ pub fn render_all(aggregates: &Aggregates) -> Result<Vec<Chart>> {
         .collect()
 }
 
-/// Draws a chart twice: SVG at 1× and PNG at 2×.
+/// The charts to draw, in the order [`render_all`] gives them.
+fn plan_all(a: &Aggregates) -> Vec<Planned> {
+    let mut planned = Vec::new();
+    planned.extend(position::plan(a));
+    planned.extend(response_panel::plan(a));
+    for question in a.questions.iter().filter(|q| !q.is_position) {
+        planned.extend(match question.kind.as_str() {
+            "likert" | "matrix" => diverging::plan(a, question),
+            "multiple" => heatmap::plan(a, question),
+            "numeric" | "probability" | "year" => distribution::plan(a, question),
+            _ => None,
+        });
+    }
+    planned.extend(rounds::plan(a));
+    planned
+}
+
+/// Draws a chart twice: SVG at 1× (with the full text of fitted labels as titles) and
+/// PNG at 2×.
 fn render<C: Draw>(chart: &C) -> Result<(String, Vec<u8>)> {
     let (width, height) = chart.size();
     let mut svg = String::new();
@@ -96,6 +128,7 @@ fn render<C: Draw>(chart: &C) -> Result<(String, Vec<u8>)> {
             .map_err(drawing_error)?;
         area.present().map_err(drawing_error)?;
     }
+    let svg = with_label_titles(&svg, &chart.labels());
     let (w2, h2) = (width * 2, height * 2);
     let mut pixels = vec![255u8; (w2 as usize) * (h2 as usize) * 3];
     {
@@ -116,6 +149,36 @@ fn render<C: Draw>(chart: &C) -> Result<(String, Vec<u8>)> {
 
 fn drawing_error<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> Error {
     Error::internal(format!("drawing a chart: {e}"))
+}
+
+/// Gives every line of a wrapped or shortened label its full text as a `<title>` child
+/// (shown on hover, read by screen readers). plotters' SVG backend has no titles, so they
+/// are added here, once for every chart: each line goes to the first `<text>` element
+/// with exactly that content that has no title yet, in drawing order.
+fn with_label_titles(svg: &str, labels: &[&theme::Label]) -> String {
+    let mut out = svg.to_string();
+    for label in labels.iter().filter(|l| l.is_fitted()) {
+        let title = format!("<title>{}</title>", escape::xml(&label.full));
+        for line in &label.lines {
+            // plotters writes `<text …>\n{content}\n</text>`, escaping as below.
+            let content = format!(">\n{}\n</text>", svg_text(line));
+            let mut from = 0;
+            while let Some(found) = out[from..].find(&content).map(|i| from + i) {
+                if out[..found].ends_with("</title") {
+                    from = found + content.len();
+                    continue;
+                }
+                out.insert_str(found + 1, &title);
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Text as plotters' SVG backend escapes it inside `<text>`.
+fn svg_text(text: &str) -> String {
+    escape::xml(text).replace("&#39;", "&apos;")
 }
 
 /// Adds `role="img"`, a `<title>` and a `<desc>` to an SVG document, so that the chart

@@ -31,6 +31,8 @@ pub const TEXT: RGBColor = RGBColor(0x22, 0x22, 0x22);
 pub const MUTED: RGBColor = RGBColor(0x5f, 0x63, 0x68);
 pub const GRID: RGBColor = RGBColor(0xdd, 0xdd, 0xdd);
 pub const NEUTRAL: RGBColor = RGBColor(0x9e, 0x9e, 0x9e);
+/// The fill of a box from the lower to the upper quartile.
+pub const BOX: RGBColor = RGBColor(0xd6, 0xd1, 0xe8);
 
 /// ColorBrewer PuOr, the ends darkened for contrast with white text: distinguishable
 /// with the common colour-vision deficiencies, unlike red–green.
@@ -144,25 +146,34 @@ pub const PAD: f64 = 20.0;
 const TITLE_SIZE: f64 = 17.0;
 const TITLE_LINE: f64 = 23.0;
 const SUBTITLE_LINE: f64 = 22.0;
+const SUBTITLE_SIZE: f64 = 13.0;
+const SUBTITLE_NEXT_LINE: f64 = 18.0;
 
 /// The heading every chart starts with: the title (wrapped to at most three lines), then
-/// a muted subtitle.
+/// a muted subtitle (at most two).
 pub struct Heading {
-    lines: Vec<String>,
-    subtitle: String,
+    title: Label,
+    subtitle: Label,
 }
 
 impl Heading {
     pub fn new(title: &str, subtitle: String, width: f64) -> Heading {
         Heading {
-            lines: wrap(title, TITLE_SIZE, true, width - 2.0 * PAD, 3),
-            subtitle,
+            title: Label::fit(title, TITLE_SIZE, true, width - 2.0 * PAD, 3),
+            subtitle: Label::fit(&subtitle, SUBTITLE_SIZE, false, width - 2.0 * PAD, 2),
         }
+    }
+
+    /// The title and subtitle, for the SVG's titles when they had to be fitted.
+    pub fn labels(&self) -> [&Label; 2] {
+        [&self.title, &self.subtitle]
     }
 
     /// Height from the top of the chart to below the subtitle.
     pub fn height(&self) -> f64 {
-        PAD + self.lines.len() as f64 * TITLE_LINE + SUBTITLE_LINE
+        PAD + self.title.height(TITLE_LINE)
+            + SUBTITLE_LINE
+            + (self.subtitle.lines.len().max(1) - 1) as f64 * SUBTITLE_NEXT_LINE
     }
 
     pub fn draw<DB: DrawingBackend>(
@@ -171,38 +182,100 @@ impl Heading {
         t: Theme,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
         let mut y = PAD;
-        for line in &self.lines {
+        for line in &self.title.lines {
             let style = t.text(TITLE_SIZE, true, TEXT, HPos::Left, VPos::Top);
             area.draw(&Text::new(line.clone(), (t.px(PAD), t.px(y)), style))?;
             y += TITLE_LINE;
         }
-        let style = t.text(13.0, false, MUTED, HPos::Left, VPos::Top);
-        area.draw(&Text::new(
-            self.subtitle.clone(),
-            (t.px(PAD), t.px(y + 2.0)),
-            style,
-        ))?;
+        let style = t.text(SUBTITLE_SIZE, false, MUTED, HPos::Left, VPos::Top);
+        self.subtitle
+            .draw(area, t, &style, (PAD, y + 2.0), SUBTITLE_LINE)?;
         Ok(())
     }
 }
 
-/// A row of colour keys with their text, from `(x, y)` (the top of the row).
-pub fn draw_legend<DB: DrawingBackend>(
+/// Colour keys with their text, placed left to right and wrapped onto further rows when
+/// they do not fit the width.
+pub struct Legend {
+    /// (colour, text, x, row) per key; x in 1× pixels from the legend's left.
+    keys: Vec<(RGBColor, Label, f64, usize)>,
+    rows: usize,
+}
+
+const LEGEND_SIZE: f64 = 13.0;
+const LEGEND_ROW: f64 = 20.0;
+
+impl Legend {
+    pub fn new(items: &[(RGBColor, String)], width: f64) -> Legend {
+        let mut keys = Vec::new();
+        let (mut x, mut row) = (0.0, 0);
+        for (color, text) in items {
+            let label = Label::fit(text, LEGEND_SIZE, false, width - 15.0, 1);
+            let key_width = 15.0 + text_width(&label.lines[0], LEGEND_SIZE, false);
+            if x > 0.0 && x + key_width > width {
+                x = 0.0;
+                row += 1;
+            }
+            keys.push((*color, label, x, row));
+            x += key_width + 24.0;
+        }
+        Legend {
+            rows: if keys.is_empty() { 0 } else { row + 1 },
+            keys,
+        }
+    }
+
+    pub fn height(&self) -> f64 {
+        self.rows as f64 * LEGEND_ROW
+    }
+
+    pub fn labels(&self) -> impl Iterator<Item = &Label> {
+        self.keys.iter().map(|(_, label, ..)| label)
+    }
+
+    /// Draws the keys with the top left corner at `(x, y)`.
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        t: Theme,
+        (x, y): (f64, f64),
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        for (color, label, key_x, row) in &self.keys {
+            let (kx, ky) = (x + key_x, y + *row as f64 * LEGEND_ROW);
+            let key = [
+                (t.px(kx), t.px(ky + 2.0)),
+                (t.px(kx + 10.0), t.px(ky + 12.0)),
+            ];
+            area.draw(&Rectangle::new(key, color.filled()))?;
+            let style = t.text(LEGEND_SIZE, false, TEXT, HPos::Left, VPos::Center);
+            label.draw(area, t, &style, (kx + 15.0, ky + 7.0), LEGEND_ROW)?;
+        }
+        Ok(())
+    }
+}
+
+/// An interval as a dark line from `low` to `high` (1× x positions) across `y`, with end
+/// ticks `height` tall: drawn over a bar, it reads on any fill.
+pub fn draw_interval<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     t: Theme,
-    items: &[(RGBColor, String)],
-    (mut x, y): (f64, f64),
+    (low, high): (f64, f64),
+    y: f64,
+    height: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    for (color, text) in items {
-        let key = [(t.px(x), t.px(y + 2.0)), (t.px(x + 10.0), t.px(y + 12.0))];
-        area.draw(&Rectangle::new(key, color.filled()))?;
-        let style = t.text(13.0, false, TEXT, HPos::Left, VPos::Center);
-        area.draw(&Text::new(
-            text.clone(),
-            (t.px(x + 15.0), t.px(y + 7.0)),
-            style,
+    let stroke = TEXT.stroke_width(t.px(1.5).max(1) as u32);
+    area.draw(&PathElement::new(
+        vec![(t.px(low), t.px(y)), (t.px(high), t.px(y))],
+        stroke,
+    ))?;
+    for x in [low, high] {
+        area.draw(&PathElement::new(
+            vec![
+                (t.px(x), t.px(y - height / 4.0)),
+                (t.px(x), t.px(y + height / 4.0)),
+            ],
+            stroke,
         ))?;
-        x += 15.0 + text_width(text, 13.0, false) + 24.0;
     }
     Ok(())
 }
@@ -217,6 +290,59 @@ pub fn text_width(text: &str, size: f64, bold: bool) -> f64 {
         .map_or(text.chars().count() as f64 * size * 0.6, |(w, _)| {
             f64::from(w)
         })
+}
+
+/// A label fitted to its room: the lines drawn, and the full text, which the SVG carries
+/// as a `<title>` on each line when the lines do not show it whole on one line (see
+/// `chart::with_label_titles`), so a shortened label can still be read by pointing at it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub lines: Vec<String>,
+    pub full: String,
+}
+
+impl Label {
+    /// `text` wrapped to `width` 1× pixels in at most `max_lines`, the last shortened
+    /// with "…" if it still does not fit.
+    pub fn fit(text: &str, size: f64, bold: bool, width: f64, max_lines: usize) -> Label {
+        Label {
+            lines: wrap(text, size, bold, width, max_lines.max(1)),
+            full: text.to_string(),
+        }
+    }
+
+    /// Whether the label was wrapped or shortened (its element then needs a title).
+    pub fn is_fitted(&self) -> bool {
+        match self.lines.as_slice() {
+            [one] => one.as_str() != self.full.trim(),
+            _ => true,
+        }
+    }
+
+    /// Height of the label's lines at `line` 1× pixels each.
+    pub fn height(&self, line: f64) -> f64 {
+        self.lines.len() as f64 * line
+    }
+
+    /// Draws the lines from `(x, y)` down, `line` apart, in `style` (its anchor applies to
+    /// each line).
+    pub fn draw<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, Shift>,
+        t: Theme,
+        style: &TextStyle<'static>,
+        (x, y): (f64, f64),
+        line: f64,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        for (i, text) in self.lines.iter().enumerate() {
+            area.draw(&Text::new(
+                text.clone(),
+                (t.px(x), t.px(y + i as f64 * line)),
+                style.clone(),
+            ))?;
+        }
+        Ok(())
+    }
 }
 
 /// Greedy word wrap into lines no wider than `width` 1× pixels, at most `max_lines`; a

@@ -111,6 +111,8 @@ fn the_report_folder_has_every_file() {
             "rejects.csv",
             "charts/stance.svg",
             "charts/stance.png",
+            "charts/response-panel.svg",
+            "charts/response-panel.png",
             "charts/considerations.svg",
             "charts/considerations.png",
         ]
@@ -123,9 +125,10 @@ fn seed_panel_report_md_matches_its_snapshot() {
 }
 
 #[test]
-fn html_inlines_both_charts_and_needs_nothing_external() {
+fn html_inlines_every_chart_and_needs_nothing_external() {
     let html = text(&seed_report(), "index.html");
-    assert_eq!(html.matches("<svg").count(), 2);
+    assert_eq!(html.matches("<svg").count(), 3);
+    assert!(html.contains("<title id=\"chart-response-panel-title\">"));
     assert!(html.contains("<title id=\"chart-stance-title\">"));
     assert!(html.contains("<title id=\"chart-considerations-title\">"));
     for external in [
