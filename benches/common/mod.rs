@@ -27,6 +27,18 @@ pub fn rows() -> u64 {
     }
 }
 
+/// Alternating pairs to time for a ratio: `CANVASS_BENCH_PAIRS`, or 5.
+pub fn pairs() -> usize {
+    match std::env::var("CANVASS_BENCH_PAIRS") {
+        Ok(text) => text.trim().parse().unwrap_or_else(|_| {
+            exit(format!(
+                "CANVASS_BENCH_PAIRS={text:?} is not a number of pairs"
+            ))
+        }),
+        Err(_) => 5,
+    }
+}
+
 /// Says why the benchmark cannot run, and stops (exit 2, as canvass does).
 pub fn exit(message: impl std::fmt::Display) -> ! {
     eprintln!("{message}");
@@ -109,4 +121,72 @@ pub fn median(name: &str, samples: &Mutex<Samples>) -> Option<Duration> {
     let mut times = samples.times.clone();
     times.sort_unstable();
     times.get(times.len() / 2).copied()
+}
+
+/// Wall-clock and CPU time (user + system, every thread) of one call.
+#[derive(Debug, Clone, Copy)]
+pub struct Cost {
+    pub wall: Duration,
+    pub cpu: Duration,
+}
+
+/// This process's CPU time so far, from `/proc/self/stat` (Linux; in clock ticks of
+/// 10 ms, fine for calls of a second or more).
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start after its `)`.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Times one call; `None` if it did not do its whole job.
+pub fn cost(run: impl FnOnce() -> bool) -> Option<Cost> {
+    let cpu = cpu_time();
+    let start = Instant::now();
+    let ok = black_box(run());
+    let wall = start.elapsed();
+    let cpu = cpu_time().zip(cpu).map(|(b, a)| b.saturating_sub(a))?;
+    ok.then_some(Cost { wall, cpu })
+}
+
+/// The ratio of `b` to `a` measured in `pairs` alternating calls (a, b, a, b, ...), so that
+/// whatever else the machine is doing weighs on both alike: prints the median wall time
+/// of each, the median of the per-pair wall ratios, and the ratio of the CPU time used.
+pub fn paired(
+    pairs: usize,
+    (a_name, mut a): (&str, impl FnMut() -> bool),
+    (b_name, mut b): (&str, impl FnMut() -> bool),
+) {
+    let mut costs = Vec::new();
+    for _ in 0..pairs {
+        match (cost(&mut a), cost(&mut b)) {
+            (Some(x), Some(y)) => costs.push((x, y)),
+            _ => {
+                eprintln!("{a_name} / {b_name}: a call failed or fell short: no ratio");
+                return;
+            }
+        }
+    }
+    let middle = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+    };
+    let wall_a = middle(costs.iter().map(|c| c.0.wall.as_secs_f64()).collect());
+    let wall_b = middle(costs.iter().map(|c| c.1.wall.as_secs_f64()).collect());
+    let ratios: Vec<f64> = costs
+        .iter()
+        .map(|c| c.1.wall.as_secs_f64() / c.0.wall.as_secs_f64())
+        .collect();
+    let (lowest, highest) = ratios.iter().fold((f64::INFINITY, 0f64), |(lo, hi), r| {
+        (lo.min(*r), hi.max(*r))
+    });
+    let cpu_a: f64 = costs.iter().map(|c| c.0.cpu.as_secs_f64()).sum();
+    let cpu_b: f64 = costs.iter().map(|c| c.1.cpu.as_secs_f64()).sum();
+    println!(
+        "{pairs} alternating pairs: {a_name} {wall_a:.2} s, {b_name} {wall_b:.2} s (median wall); \
+         {b_name}/{a_name} = {:.2} (median of pairs, range {lowest:.2}–{highest:.2}); CPU time {b_name}/{a_name} = {:.2}",
+        middle(ratios),
+        cpu_b / cpu_a
+    );
 }

@@ -22,23 +22,74 @@ pub enum Answer {
 /// Separator of codes in a multiple-choice or ranking cell.
 pub const CODE_SEPARATOR: char = ';';
 
+/// A question's codes laid out for finding a cell's code fast: ingest asks for every
+/// cell, and the survey's [`Question::choice_index`] walks whole choices (labels and all).
+#[derive(Debug, Clone, Default)]
+pub struct Codes {
+    /// Per code: its length and its last (up to) 8 bytes, which tell most codes of one
+    /// list apart (`probably_yes`, `probably_not`) without a full comparison.
+    keys: Vec<(usize, u64)>,
+    codes: Vec<Box<str>>,
+}
+
+impl Codes {
+    pub fn of(question: &Question) -> Codes {
+        let codes: Vec<Box<str>> = question
+            .choices()
+            .iter()
+            .map(|c| c.code.as_str().into())
+            .collect();
+        Codes {
+            keys: codes.iter().map(|c| Codes::key(c)).collect(),
+            codes,
+        }
+    }
+
+    fn key(code: &str) -> (usize, u64) {
+        let bytes = code.as_bytes();
+        let tail = &bytes[bytes.len().saturating_sub(8)..];
+        let mut packed = [0u8; 8];
+        packed[..tail.len()].copy_from_slice(tail);
+        (bytes.len(), u64::from_le_bytes(packed))
+    }
+
+    /// The index of `code`, if it is one.
+    pub fn find(&self, code: &str) -> Option<u8> {
+        let key = Codes::key(code);
+        // A code of 8 bytes or fewer is all in its key.
+        let whole = code.len() <= 8;
+        self.keys
+            .iter()
+            .zip(&self.codes)
+            .position(|(k, c)| *k == key && (whole || &**c == code))
+            // The survey checks allow at most 255 choices, so the index fits.
+            .map(|i| i as u8)
+    }
+}
+
 /// Reads one cell for `question` (for a matrix, one row's cell); `Err` holds the reason
 /// it is refused.
+#[cfg(test)]
 pub fn parse(question: &Question, cell: &str) -> Result<Answer, String> {
+    parse_with(question, &Codes::of(question), cell)
+}
+
+/// [`parse`], with the question's [`Codes`] made once for every cell.
+pub fn parse_with(question: &Question, codes: &Codes, cell: &str) -> Result<Answer, String> {
     let cell = cell.trim();
     if cell.is_empty() {
         return Ok(Answer::Missing);
     }
     match &question.kind {
         QuestionKind::Single { .. } | QuestionKind::Likert { .. } | QuestionKind::Matrix { .. } => {
-            code_index(question, cell).map(Answer::Choice)
+            code_index(question, codes, cell).map(Answer::Choice)
         }
         QuestionKind::Multiple {
             min_picks,
             max_picks,
             ..
         } => {
-            let mut picked = codes(question, cell)?;
+            let mut picked = code_list(question, codes, cell)?;
             picked.sort_unstable();
             picked.dedup();
             let n = picked.len() as u32;
@@ -56,7 +107,7 @@ pub fn parse(question: &Question, cell: &str) -> Result<Answer, String> {
             })
         }
         QuestionKind::Ranking { top, .. } => {
-            let ranked = codes(question, cell)?;
+            let ranked = code_list(question, codes, cell)?;
             let mut seen = ranked.clone();
             seen.sort_unstable();
             if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
@@ -126,11 +177,11 @@ fn picks_rule(min: Option<u32>, max: Option<u32>) -> String {
 }
 
 /// The codes of a `;`-separated cell, in the order written, blanks skipped.
-fn codes(question: &Question, cell: &str) -> Result<Vec<u8>, String> {
+fn code_list(question: &Question, codes: &Codes, cell: &str) -> Result<Vec<u8>, String> {
     cell.split(CODE_SEPARATOR)
         .map(str::trim)
         .filter(|c| !c.is_empty())
-        .map(|c| code_index(question, c))
+        .map(|c| code_index(question, codes, c))
         .collect()
 }
 
@@ -162,12 +213,8 @@ fn number(question: &Question, cell: &str) -> Result<f64, String> {
     Ok(n)
 }
 
-fn code_index(question: &Question, code: &str) -> Result<u8, String> {
-    match question.choice_index(code) {
-        // The survey checks allow at most 255 choices, so the index fits.
-        Some(i) => Ok(i as u8),
-        None => Err(unknown_code(question, code)),
-    }
+fn code_index(question: &Question, codes: &Codes, code: &str) -> Result<u8, String> {
+    codes.find(code).ok_or_else(|| unknown_code(question, code))
 }
 
 fn unknown_code(question: &Question, code: &str) -> String {
@@ -225,6 +272,34 @@ mod tests {
             choices: choices(codes),
             codebook: None,
             other: false,
+        }
+    }
+
+    #[test]
+    fn codes_are_found_by_their_whole_text_even_when_their_ends_agree() {
+        let q = question(QuestionKind::Single {
+            options: options(&[
+                "yes",
+                "probably_yes",
+                "probably_not",
+                "aaaa_lab_safety",
+                "bbbb_lab_safety",
+                "yes2",
+            ]),
+        });
+        let codes = Codes::of(&q);
+        for (i, code) in q.choices().iter().enumerate() {
+            assert_eq!(codes.find(&code.code), Some(i as u8), "{}", code.code);
+        }
+        for absent in [
+            "",
+            "ye",
+            "yes ",
+            "cccc_lab_safety",
+            "probably_yeS",
+            "robably_yes",
+        ] {
+            assert_eq!(codes.find(absent), None, "{absent:?}");
         }
     }
 

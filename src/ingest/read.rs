@@ -128,6 +128,8 @@ pub struct Context<'a> {
     pub columns: Columns,
     /// The response table's columns.
     pub layout: Layout,
+    /// Each question's codes, for reading cells.
+    pub codes: Vec<cell::Codes>,
     /// The panel roster's ids, when the survey has one.
     pub roster: Option<HashSet<&'a str>>,
     /// Reject a row for any bad cell (`--strict`); by default a bad answer costs only its
@@ -146,6 +148,7 @@ impl<'a> Context<'a> {
             survey,
             columns: survey.columns(),
             layout: Layout::of(survey),
+            codes: survey.questions.iter().map(cell::Codes::of).collect(),
             roster: survey
                 .panel
                 .roster
@@ -401,26 +404,24 @@ fn read_canonical(context: &Context<'_>, source: Source) -> Result<FileRows> {
     };
     match source.body {
         Body::Blocks { width, blocks } => {
-            let mut blocks = blocks.peekable();
-            // A few blocks per thread in flight: enough to keep every core busy, few
-            // enough that memory holds only the accepted table and these blocks.
-            let batch = 4 * rayon::current_num_threads();
-            while blocks.peek().is_some() {
-                let parts: Vec<(FileRows, bool)> = blocks
-                    .by_ref()
-                    .take(batch)
-                    .collect::<Vec<_>>()
-                    .into_par_iter()
-                    .map(|block| {
-                        let (part, go_on) = reading.block(block, width);
-                        Ok((part.seal(context)?, go_on))
-                    })
-                    .collect::<Result<_>>()?;
-                for (part, go_on) in parts {
-                    out.absorb(part);
-                    if !go_on {
-                        return Ok(out);
-                    }
+            // Each worker takes the next block as it becomes free, so reading and cutting
+            // the file (on whichever thread asks) overlaps with checking the blocks, and
+            // only about one block per thread is in flight besides the accepted table.
+            let mut parts: Vec<(usize, FileRows, bool)> = blocks
+                .enumerate()
+                .par_bridge()
+                .map(|(index, block)| {
+                    let (part, go_on) = reading.block(block, width);
+                    Ok((index, part.seal(context)?, go_on))
+                })
+                .collect::<Result<_>>()?;
+            parts.sort_unstable_by_key(|(index, ..)| *index);
+            for (_, part, go_on) in parts {
+                out.absorb(part);
+                if !go_on {
+                    // Blocks after one that cannot be read past were checked in parallel
+                    // with it; what they found is not kept.
+                    return Ok(out);
                 }
             }
         }
@@ -527,7 +528,7 @@ impl Canonical<'_> {
             });
         }
         if !rejected {
-            out.table.push(&self.context.layout, line, &mut scratch.row);
+            out.table.push(&self.context.layout, line, &scratch.row);
         }
     }
 }
@@ -751,18 +752,20 @@ fn read_record<C: Cells + ?Sized>(
                     )),
                 }
             }
-            CanonicalColumn::Coded(q, c) => match cell::parse(&survey.questions[*q], cell) {
-                Ok(answer) => {
-                    if answer != Answer::Missing {
-                        cells_of.push((*q, i));
+            CanonicalColumn::Coded(q, c) => {
+                match cell::parse_with(&survey.questions[*q], &context.codes[*q], cell) {
+                    Ok(answer) => {
+                        if answer != Answer::Missing {
+                            cells_of.push((*q, i));
+                        }
+                        row.coded[*q][*c] = answer;
                     }
-                    row.coded[*q][*c] = answer;
+                    Err(reason) => {
+                        refuse(reason);
+                        forgivable.push((None, problems.len() - 1));
+                    }
                 }
-                Err(reason) => {
-                    refuse(reason);
-                    forgivable.push((None, problems.len() - 1));
-                }
-            },
+            }
             CanonicalColumn::Other(q) => {
                 let other = cell.trim();
                 if !other.is_empty() {
@@ -776,7 +779,7 @@ fn read_record<C: Cells + ?Sized>(
                 } else {
                     0
                 };
-                match cell::parse(&survey.questions[*q], cell) {
+                match cell::parse_with(&survey.questions[*q], &context.codes[*q], cell) {
                     Ok(answer) => {
                         if answer != Answer::Missing {
                             cells_of.push((*q, i));

@@ -4,6 +4,9 @@
 //! links their columns.
 
 use polars::prelude::*;
+use polars_arrow::array::{BooleanArray, MutableBinaryViewArray};
+use polars_arrow::bitmap::MutableBitmap;
+use polars_arrow::datatypes::ArrowDataType;
 
 use super::cell::Answer;
 use super::read::Row;
@@ -48,13 +51,6 @@ impl Pick {
         match self {
             Pick::Answer { question, slot } => &row.answers[question][slot],
             Pick::Coded { question, coder } => &row.coded[question][coder],
-        }
-    }
-
-    fn of_mut(self, row: &mut Row) -> &mut Answer {
-        match self {
-            Pick::Answer { question, slot } => &mut row.answers[question][slot],
-            Pick::Coded { question, coder } => &mut row.coded[question][coder],
         }
     }
 }
@@ -133,35 +129,80 @@ fn answer_slots(columns: &mut Vec<(String, Slot)>, name: &str, kind: &QuestionKi
     }
 }
 
+/// A column of plain values with a validity mask, made into a polars array without a
+/// copy or a per-value builder call.
+#[derive(Debug, Clone, Default)]
+struct Nullable<T> {
+    values: Vec<T>,
+    valid: MutableBitmap,
+}
+
+impl<T: Default> Nullable<T> {
+    fn push(&mut self, value: Option<T>) {
+        self.valid.push(value.is_some());
+        self.values.push(value.unwrap_or_default());
+    }
+}
+
+impl<T> Nullable<T> {
+    fn into_column<P>(self, name: PlSmallStr) -> Column
+    where
+        P: PolarsNumericType<Native = T>,
+    {
+        ChunkedArray::<P>::from_vec_validity(name, self.values, self.valid.into()).into_column()
+    }
+}
+
+/// A column of texts, copied once, straight into polars' string layout.
+#[derive(Debug, Clone, Default)]
+struct Texts(MutableBinaryViewArray<str>);
+
+impl Texts {
+    fn push(&mut self, text: Option<&str>) {
+        match text {
+            Some(text) => self.0.push_value(text),
+            None => self.0.push_null(),
+        }
+    }
+
+    fn into_column(self, name: PlSmallStr) -> Column {
+        StringChunked::with_chunk(name, self.0.freeze()).into_column()
+    }
+}
+
 /// One column's values so far.
 #[derive(Debug, Clone)]
 enum Values {
-    U8(Vec<Option<u8>>),
-    Bool(Vec<Option<bool>>),
-    F64(Vec<Option<f64>>),
-    I32(Vec<Option<i32>>),
-    Str(Vec<Option<String>>),
+    U8(Nullable<u8>),
+    /// Ticks: (value, validity).
+    Bool(MutableBitmap, MutableBitmap),
+    F64(Nullable<f64>),
+    I32(Nullable<i32>),
+    Str(Texts),
 }
 
 impl Values {
     fn for_slot(slot: Slot) -> Values {
         match slot {
-            Slot::Code(_) | Slot::Rank(..) => Values::U8(Vec::new()),
-            Slot::Tick(..) => Values::Bool(Vec::new()),
-            Slot::Number(_) => Values::F64(Vec::new()),
-            Slot::Year(_) => Values::I32(Vec::new()),
-            Slot::Text(_) | Slot::Other(_) => Values::Str(Vec::new()),
+            Slot::Code(_) | Slot::Rank(..) => Values::U8(Nullable::default()),
+            Slot::Tick(..) => Values::Bool(MutableBitmap::new(), MutableBitmap::new()),
+            Slot::Number(_) => Values::F64(Nullable::default()),
+            Slot::Year(_) => Values::I32(Nullable::default()),
+            Slot::Text(_) | Slot::Other(_) => Values::Str(Texts::default()),
         }
     }
 
     fn into_column(self, name: &str) -> Column {
         let name = PlSmallStr::from(name);
         match self {
-            Values::U8(v) => Column::new(name, v),
-            Values::Bool(v) => Column::new(name, v),
-            Values::F64(v) => Column::new(name, v),
-            Values::I32(v) => Column::new(name, v),
-            Values::Str(v) => Column::new(name, v),
+            Values::U8(v) => v.into_column::<UInt8Type>(name),
+            Values::Bool(values, valid) => {
+                let array = BooleanArray::new(ArrowDataType::Boolean, values.into(), valid.into());
+                BooleanChunked::with_chunk(name, array).into_column()
+            }
+            Values::F64(v) => v.into_column::<Float64Type>(name),
+            Values::I32(v) => v.into_column::<Int32Type>(name),
+            Values::Str(v) => v.into_column(name),
         }
     }
 }
@@ -179,10 +220,10 @@ pub struct Part {
 pub struct Table {
     /// The line each row starts on, for messages about it.
     lines: Vec<u64>,
-    ids: Vec<String>,
-    rounds: Vec<Option<u32>>,
-    submitted: Vec<Option<i64>>,
-    weights: Vec<Option<f64>>,
+    ids: Texts,
+    rounds: Nullable<u32>,
+    submitted: Nullable<i64>,
+    weights: Nullable<f64>,
     columns: Vec<Values>,
 }
 
@@ -190,10 +231,10 @@ impl Table {
     pub fn new(layout: &Layout) -> Table {
         Table {
             lines: Vec::new(),
-            ids: Vec::new(),
-            rounds: Vec::new(),
-            submitted: Vec::new(),
-            weights: Vec::new(),
+            ids: Texts::default(),
+            rounds: Nullable::default(),
+            submitted: Nullable::default(),
+            weights: Nullable::default(),
             columns: layout
                 .columns
                 .iter()
@@ -203,17 +244,17 @@ impl Table {
     }
 
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.ids.0.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.len() == 0
     }
 
-    /// Appends a validated row; its texts are moved, not copied.
-    pub fn push(&mut self, layout: &Layout, line: u64, row: &mut Row) {
+    /// Appends a validated row.
+    pub fn push(&mut self, layout: &Layout, line: u64, row: &Row) {
         self.lines.push(line);
-        self.ids.push(std::mem::take(&mut row.respondent_id));
+        self.ids.push(Some(&row.respondent_id));
         self.rounds.push(row.round);
         self.submitted.push(row.submitted_at);
         self.weights.push(row.weight);
@@ -223,10 +264,16 @@ impl Table {
                     Answer::Choice(c) => Some(*c),
                     _ => None,
                 }),
-                (Slot::Tick(pick, i), Values::Bool(v)) => v.push(match pick.of(row) {
-                    Answer::Choices(picked) => Some(picked.contains(&i)),
-                    _ => None,
-                }),
+                (Slot::Tick(pick, i), Values::Bool(ticked, valid)) => match pick.of(row) {
+                    Answer::Choices(picked) => {
+                        ticked.push(picked.contains(&i));
+                        valid.push(true);
+                    }
+                    _ => {
+                        ticked.push(false);
+                        valid.push(false);
+                    }
+                },
                 (Slot::Rank(pick, i), Values::U8(v)) => v.push(match pick.of(row) {
                     Answer::Ranked(order) => {
                         order.iter().position(|&c| c == i).map(|p| p as u8 + 1)
@@ -241,11 +288,11 @@ impl Table {
                     Answer::Number(n) => Some(*n as i32),
                     _ => None,
                 }),
-                (Slot::Text(pick), Values::Str(v)) => v.push(match pick.of_mut(row) {
-                    Answer::Text(t) => Some(std::mem::take(t)),
+                (Slot::Text(pick), Values::Str(v)) => v.push(match pick.of(row) {
+                    Answer::Text(t) => Some(t.as_str()),
                     _ => None,
                 }),
-                (Slot::Other(q), Values::Str(v)) => v.push(row.others[q].take()),
+                (Slot::Other(q), Values::Str(v)) => v.push(row.others[q].as_deref()),
                 _ => unreachable!("a column's values match its slot"),
             }
         }
@@ -265,16 +312,22 @@ impl Table {
     fn into_frame(self, layout: &Layout) -> Result<DataFrame> {
         let height = self.len();
         let mut columns = vec![
-            Column::new(column::RESPONDENT_ID.into(), self.ids),
-            Series::new(column::SUBMITTED_AT.into(), self.submitted)
+            self.ids.into_column(column::RESPONDENT_ID.into()),
+            self.submitted
+                .into_column::<Int64Type>(column::SUBMITTED_AT.into())
+                .as_materialized_series()
+                .clone()
                 .into_datetime(TimeUnit::Milliseconds, None)
                 .into(),
         ];
         if let Some(weights) = &layout.weights {
-            columns.push(Column::new(weights.as_str().into(), self.weights));
+            columns.push(
+                self.weights
+                    .into_column::<Float64Type>(weights.as_str().into()),
+            );
         }
         if layout.rounds {
-            columns.push(Column::new(column::ROUND.into(), self.rounds));
+            columns.push(self.rounds.into_column::<UInt32Type>(column::ROUND.into()));
         }
         for ((name, _), values) in layout.columns.iter().zip(self.columns) {
             columns.push(values.into_column(name));
