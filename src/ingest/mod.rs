@@ -150,8 +150,14 @@ fn merge(survey: &Survey, names: &[String], mut read: Vec<FileRows>) -> Result<I
     let mut files = Vec::new();
     {
         // The first response of each (id, round): its file and line.
+        let rows: usize = read
+            .iter()
+            .flat_map(|file| &file.parts)
+            .map(|part| part.lines.len())
+            .sum();
+        // Sized once: growing a map of a million ids rehashes it twenty times.
         let mut first_seen: HashMap<(&str, Option<u32>), (usize, u64), FixedState> =
-            HashMap::with_hasher(FixedState::default());
+            HashMap::with_capacity_and_hasher(rows, FixedState::default());
         for (index, file) in read.iter().enumerate() {
             let name = &names[index];
             let mut file_problems = std::mem::take(&mut found[index]);

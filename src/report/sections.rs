@@ -434,7 +434,7 @@ fn groups_table(a: &Aggregates) -> Table {
         .collect();
     Table {
         id: None,
-        caption: "The groups results are given for, each with at least the anonymity threshold of respondents; a share is of all respondents, with its Wilson interval".into(),
+        caption: "The groups that results are given for, each of at least the anonymity threshold; a share is of all respondents, with its Wilson interval".into(),
         headers: vec![
             "Grouping".into(),
             "Group".into(),
