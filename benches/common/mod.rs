@@ -1,6 +1,9 @@
 //! What the benchmarks share: the synthetic panel they time canvass on, and criterion
 //! timings kept so that two benchmarks of one run can be compared as a ratio.
 
+// Each benchmark includes this module and uses only part of it.
+#![allow(dead_code)]
+
 use std::fs::File;
 use std::hint::black_box;
 use std::io::BufWriter;

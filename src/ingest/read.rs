@@ -325,7 +325,7 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
         }
         if !rejected {
             out.table
-                .push(&context.layout, record.line, &mut scratch.row);
+                .push(&context.layout, record.line, &scratch.row);
         }
     }
     out
