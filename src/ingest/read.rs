@@ -324,8 +324,7 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
             });
         }
         if !rejected {
-            out.table
-                .push(&context.layout, record.line, &scratch.row);
+            out.table.push(&context.layout, record.line, &scratch.row);
         }
     }
     out
