@@ -1,27 +1,43 @@
-//! How long `canvass::analyze::analyze_with` takes on a large panel, against ingest of
-//! the same file, in the same run.
+//! How long `canvass::analyze::analyze_with` takes on a large panel, against reading and
+//! ingesting the same file, in the same run.
 //!
 //! `cargo bench --bench analyze` makes a synthetic panel of 1,000,000 rows for
 //! `surveys/frontier-roles-2027.toml` (`CANVASS_BENCH_ROWS=N` for another size), writes
 //! it once to a temporary file, ingests it once for the analysis, then times:
 //!
+//! - `polars_csv`: polars' CSV reader reading the file, every column as text (the reader
+//!   settings of `benches/ingest.rs`): the time the analysis must stay well under (issue 6:
+//!   at most half);
 //! - `canvass_ingest`: [`canvass::ingest::ingest`] of the file (reading, validating and
-//!   typing every cell), the time the analysis must stay well under;
+//!   typing every cell);
 //! - `canvass_analyze`: [`canvass::analyze::analyze_with`] of the ingested responses with
 //!   the default options (every group's counts in one polars query, Wilson and Newcombe
 //!   intervals, agreement measures, pooling, and 2000 bootstrap resamples per median and
 //!   pooled probability);
 //!
-//! and prints the ratio of their median times. Only the ratio means anything: absolute
+//! and prints the ratios of their median times. Only the ratios mean anything: absolute
 //! times depend on the machine.
 
 mod common;
 
+use std::path::Path;
 use std::sync::Mutex;
 
 use canvass::analyze::{Options, analyze_with};
 use common::{Samples, exit, load_survey, median, rows, timed};
 use criterion::SamplingMode;
+use polars::prelude::*;
+use polars_io::prelude::{CsvReadOptions, SerReader};
+
+/// The baseline of `benches/ingest.rs`, with the same settings.
+fn polars_csv(path: &Path) -> PolarsResult<DataFrame> {
+    CsvReadOptions::default()
+        .with_has_header(true)
+        // No inference: every column is read as a string.
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
+        .finish()
+}
 
 fn main() {
     let rows = rows();
@@ -38,12 +54,20 @@ fn main() {
     let options = Options::default();
 
     let mut criterion = common::criterion();
+    let read = Mutex::new(Samples::default());
     let ingest = Mutex::new(Samples::default());
     let analyze = Mutex::new(Samples::default());
     {
         let mut group = criterion.benchmark_group(format!("analyze_{rows}_rows"));
         // Each call takes seconds: one call per sample, the fewest samples criterion takes.
         group.sampling_mode(SamplingMode::Flat);
+        group.bench_function("polars_csv", |b| {
+            b.iter_custom(|iters| {
+                timed(&read, iters, || {
+                    polars_csv(&path).is_ok_and(|frame| frame.height() as u64 == rows)
+                })
+            })
+        });
         group.bench_function("canvass_ingest", |b| {
             b.iter_custom(|iters| {
                 timed(&ingest, iters, || {
@@ -64,12 +88,13 @@ fn main() {
     }
     criterion.final_summary();
 
-    if let (Some(i), Some(a)) = (
-        median("canvass_ingest", &ingest),
-        median("canvass_analyze", &analyze),
-    ) {
+    let read = median("polars_csv", &read);
+    let ingest = median("canvass_ingest", &ingest);
+    let analyze = median("canvass_analyze", &analyze);
+    if let (Some(r), Some(i), Some(a)) = (read, ingest, analyze) {
         println!(
-            "{rows} rows: canvass ingest {i:.2?}, canvass analyze {a:.2?} (medians); analyze/ingest = {:.2}",
+            "{rows} rows: polars CSV reader {r:.2?}, canvass ingest {i:.2?}, canvass analyze {a:.2?} (medians); analyze/polars = {:.2}, analyze/ingest = {:.2}",
+            a.as_secs_f64() / r.as_secs_f64(),
             a.as_secs_f64() / i.as_secs_f64()
         );
     }

@@ -494,8 +494,17 @@ pub struct TextGroup {
     pub group: String,
     pub label: String,
     pub n: u64,
+    /// Respondents of the group who gave at least one free-text answer.
+    pub answered: u64,
+    /// Of those, how many are not listed in `respondents`: a group lists at most
+    /// [`TEXTS_PER_GROUP`] respondents, chosen by a seeded hash of their answers.
+    pub left_out: u64,
     pub respondents: Vec<RespondentTexts>,
 }
+
+/// The most respondents whose free-text answers one group lists. Far above any panel
+/// canvass is made for; a larger group lists a sample of this size (see `docs/aggregates.md`).
+pub const TEXTS_PER_GROUP: usize = 1000;
 
 /// One respondent's free-text answers (only those given), in survey order.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -197,6 +197,21 @@ pub fn level_quantile(weights: &[f64], p: f64) -> Option<usize> {
     weights.iter().rposition(|w| *w > 0.0)
 }
 
+/// The 0-based rank of the respondent whose level is the lower median of `n` unit-weight
+/// respondents, as [`level_quantile`] finds it: the first level whose cumulative count
+/// reaches n / 2, which holds the ⌈n / 2⌉-th smallest answer. None for n = 0.
+fn lower_median_rank(n: u64) -> Option<u64> {
+    n.div_ceil(2).checked_sub(1)
+}
+
+/// The two 0-based ranks whose answers make the type-7 median of `n` unit-weight answers,
+/// with the weight of the upper one: `x(lo) (1 - f) + x(hi) f` with `(n - 1) / 2 = lo + f`.
+fn median_ranks(n: u64) -> Option<((u64, u64), f64)> {
+    let low = n.checked_sub(1)? / 2;
+    let high = n / 2;
+    Some(((low, high), if low == high { 0.0 } else { 0.5 }))
+}
+
 /// [`level_quantile`] for a resample given as level indices with weights.
 fn resampled_level_quantile(values: &[f64], weights: &[f64], levels: usize, p: f64) -> Option<f64> {
     let mut per_level = vec![0.0; levels];
@@ -230,6 +245,13 @@ fn ordinal(
             "median",
         ])
         .and_then(|b| {
+            if !ctx.weighted {
+                // Unweighted, the median level is the level at one rank of the resample:
+                // the rank descent draws only the part of each resample that decides it.
+                let counts: Vec<u64> = ordered.iter().map(|t| t.count).collect();
+                let rank = lower_median_rank(counts.iter().sum())?;
+                return b.percentile_of_ranks(&counts, (rank, rank), |level, _| level as f64);
+            }
             // Weighted, each level's respondents carry the level's mean weight (cells
             // keep weight sums per level, not each weight).
             let points: Vec<Point> = ordered
@@ -313,12 +335,30 @@ fn number_summary(ctx: &Context<'_>, place: Place<'_>, points: &[Point]) -> Opti
         median: quantile(0.5)?,
         median_interval: ctx
             .bootstrap(&[place.question, place.grouping, place.group, "median"])
-            .and_then(|b| {
-                let (v, w, c) = grouped(points, 1.0);
-                b.percentile_grouped(&v, &w, &c, |v, w| stats::quantile(v, w, 0.5))
-            }),
+            .and_then(|b| median_interval(ctx, b, points)),
         q3: quantile(0.75)?,
         max: values.last().copied()?,
+    })
+}
+
+/// The bootstrap interval of the median of `points` (ascending by value). Unweighted, the
+/// median is the type-7 average of the answers at two ranks, drawn by rank descent; the
+/// window average of [`stats::quantile`] gives the same number bit for bit (halves of the
+/// two answers). Weighted, every resample is drawn in full and measured by
+/// [`stats::quantile`].
+fn median_interval(ctx: &Context<'_>, b: Bootstrap, points: &[Point]) -> Option<Interval> {
+    if ctx.weighted {
+        let (v, w, c) = grouped(points, 1.0);
+        return b.percentile_grouped(&v, &w, &c, |v, w| stats::quantile(v, w, 0.5));
+    }
+    let counts: Vec<u64> = points.iter().map(|p| p.count).collect();
+    let (ranks, upper) = median_ranks(counts.iter().sum())?;
+    b.percentile_of_ranks(&counts, ranks, |i, j| {
+        if upper == 0.0 {
+            points[i].value
+        } else {
+            points[i].value * (1.0 - upper) + points[j].value * upper
+        }
     })
 }
 
@@ -332,18 +372,21 @@ fn pooled(ctx: &Context<'_>, place: Place<'_>, points: &[Point]) -> Option<Poole
         .filter(|p| p.value / 100.0 < stats::CLAMP || p.value / 100.0 > 1.0 - stats::CLAMP)
         .map(|p| p.count as usize)
         .sum();
-    let interval = |name: &str, statistic: fn(&[f64], &[f64]) -> Option<f64>| {
-        ctx.bootstrap(&[place.question, place.grouping, place.group, name])
-            .and_then(|b| {
-                let (v, w, c) = grouped(points, 100.0);
-                b.percentile_grouped(&v, &w, &c, statistic)
-            })
+    // Both pools' intervals come from the same resamples: one draw of every answer's
+    // multiplicity serves the two statistics.
+    let intervals = ctx
+        .bootstrap(&[place.question, place.grouping, place.group, "pooled"])
+        .map(|b| {
+            let (v, w, c) = grouped(points, 100.0);
+            b.percentiles_grouped(&v, &w, &c, &[&stats::mean, &stats::geometric_mean_of_odds])
+        });
+    let (mean_interval, geometric_mean_of_odds_interval) = match intervals.as_deref() {
+        Some(&[mean, odds]) => (mean, odds),
+        _ => (None, None),
     };
     Some(PooledResult {
-        mean_interval: interval("mean", stats::mean),
-        geometric_mean_of_odds_interval: interval("geometric_mean_of_odds", |v, w| {
-            stats::pool(v, w).map(|p| p.geometric_mean_of_odds)
-        }),
+        mean_interval,
+        geometric_mean_of_odds_interval,
         pooled,
     })
 }
@@ -461,6 +504,30 @@ mod tests {
         assert_eq!(level_quantile(&[1.0, 0.0, 1.0], 0.5), Some(0));
         assert_eq!(level_quantile(&[0.0, 0.0], 0.5), None);
         assert_eq!(level_quantile(&[0.0, 3.0, 0.0], 1.0), Some(1));
+    }
+
+    #[test]
+    fn median_ranks_pick_what_the_point_estimates_pick() {
+        for n in 1..=300u64 {
+            // One respondent per level: a level's index is its respondent's rank.
+            let ones = vec![1.0; n as usize];
+            assert_eq!(
+                level_quantile(&ones, 0.5).map(|l| l as u64),
+                lower_median_rank(n),
+                "n {n}"
+            );
+            // Answers 0, 1, ..., n - 1: the type-7 median from the two ranks.
+            let values: Vec<f64> = (0..n).map(|v| v as f64 * 1.5).collect();
+            let ((low, high), upper) = median_ranks(n).unwrap();
+            let from_ranks = values[low as usize] * (1.0 - upper) + values[high as usize] * upper;
+            assert_eq!(
+                Some(from_ranks),
+                stats::quantile(&values, &ones, 0.5),
+                "n {n}"
+            );
+        }
+        assert_eq!(lower_median_rank(0), None);
+        assert_eq!(median_ranks(0), None);
     }
 
     #[test]

@@ -78,7 +78,8 @@ pub fn analyze_with(
     let table = tabulate(survey, &last, &ctx)?;
     let answered = last.height() as u64;
 
-    let answers_by_position = texts::by_position(survey, &last, &table.decision.position)?;
+    let answers_by_position =
+        texts::by_position(survey, &last, &table.decision.position, options.seed)?;
     let mut coded: Vec<CodedQuestion> = survey
         .questions
         .iter()

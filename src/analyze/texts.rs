@@ -1,22 +1,110 @@
 //! Free-text answers grouped by position group, for the "answers by position" section.
+//!
+//! A group lists every respondent who gave free text, up to [`TEXTS_PER_GROUP`]. A larger
+//! group (only synthetic or very large panels reach it) lists a sample of that size and
+//! says how many it left out: the respondents whose answers have the smallest seeded hash,
+//! so the sample depends on the answers and the seed, not on the order of rows or files,
+//! and is unrelated to what the answers say. Listing a million answers would make a report
+//! nobody can read and, on a large panel, cost more than the rest of the analysis.
+
+use std::cmp::Ordering;
 
 use polars::prelude::*;
 use rayon::prelude::*;
 
-use super::aggregates::{QuestionText, RespondentTexts, TextGroup};
+use super::aggregates::{QuestionText, RespondentTexts, TEXTS_PER_GROUP, TextGroup};
 use super::groups::LevelGroup;
 use crate::error::Result;
 use crate::survey::{QuestionKind, Survey};
 
+/// The free-text columns of a response table, read without copying.
+struct TextColumns<'a> {
+    questions: Vec<&'a str>,
+    columns: Vec<Vec<Option<&'a str>>>,
+}
+
+impl<'a> TextColumns<'a> {
+    /// One respondent's answers as (question, text) pairs, in survey order.
+    fn answers(&self, row: usize) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        self.questions
+            .iter()
+            .zip(&self.columns)
+            .filter_map(move |(q, column)| column[row].map(|text| (*q, text)))
+    }
+
+    fn has_any(&self, row: usize) -> bool {
+        self.columns.iter().any(|column| column[row].is_some())
+    }
+
+    /// Respondents in the order of their answers (the order a group lists them in).
+    fn compare(&self, a: usize, b: usize) -> Ordering {
+        self.answers(a).cmp(self.answers(b))
+    }
+
+    /// A seeded hash of every answer with its question, for sampling: eight bytes at a
+    /// time, each word mixed in with a multiply and the SplitMix64 finaliser at the end
+    /// (fixed on every machine; byte-at-a-time FNV took a tenth of a second per million).
+    fn hash(&self, seed: u64, row: usize) -> u64 {
+        let mut hash = seed ^ 0x9E37_79B9_7F4A_7C15;
+        let mut eat = |bytes: &[u8]| {
+            let mut words = bytes.chunks_exact(8);
+            for word in &mut words {
+                let word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+                hash = (hash ^ word)
+                    .wrapping_mul(0xBF58_476D_1CE4_E5B9)
+                    .rotate_left(29);
+            }
+            let mut tail = [0u8; 8];
+            tail[..words.remainder().len()].copy_from_slice(words.remainder());
+            // The length keeps "ab" + "" apart from "a" + "b".
+            hash = (hash ^ u64::from_le_bytes(tail) ^ ((bytes.len() as u64) << 56))
+                .wrapping_mul(0x94D0_49BB_1331_11EB)
+                .rotate_left(31);
+        };
+        for (question, text) in self.answers(row) {
+            eat(question.as_bytes());
+            eat(text.as_bytes());
+        }
+        hash ^= hash >> 30;
+        hash = hash.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        hash ^= hash >> 27;
+        hash = hash.wrapping_mul(0x94D0_49BB_1331_11EB);
+        hash ^ (hash >> 31)
+    }
+
+    fn respondent(&self, row: usize) -> RespondentTexts {
+        RespondentTexts {
+            texts: self
+                .answers(row)
+                .map(|(question, text)| QuestionText {
+                    question: question.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// Each position group's respondents with the free text they gave. Within a group,
 /// respondents are sorted by their text, so the order reveals nothing about who answered
-/// first or in which file.
+/// first or in which file. `seed` picks the sample of a group above [`TEXTS_PER_GROUP`].
 pub fn by_position(
     survey: &Survey,
     frame: &DataFrame,
     groups: &[LevelGroup],
+    seed: u64,
 ) -> Result<Vec<TextGroup>> {
-    let text_questions: Vec<&str> = survey
+    by_position_capped(survey, frame, groups, seed, TEXTS_PER_GROUP)
+}
+
+fn by_position_capped(
+    survey: &Survey,
+    frame: &DataFrame,
+    groups: &[LevelGroup],
+    seed: u64,
+    cap: usize,
+) -> Result<Vec<TextGroup>> {
+    let questions: Vec<&str> = survey
         .questions
         .iter()
         .filter(|q| matches!(q.kind, QuestionKind::Text { .. }))
@@ -28,10 +116,12 @@ pub fn by_position(
             group: g.key.clone(),
             label: g.label.clone(),
             n: g.n,
+            answered: 0,
+            left_out: 0,
             respondents: Vec::new(),
         })
         .collect();
-    if text_questions.is_empty() || groups.is_empty() {
+    if questions.is_empty() || groups.is_empty() {
         return Ok(out);
     }
     // Which group each position level belongs to, looked up once per level.
@@ -39,64 +129,124 @@ pub fn by_position(
     let group_of: Vec<Option<usize>> = (0..levels)
         .map(|level| groups.iter().position(|g| g.levels.contains(&level)))
         .collect();
-    let position: Vec<Option<u8>> = frame
-        .column(&survey.position_question().id)?
-        .u8()?
-        .iter()
-        .collect();
-    let columns: Vec<Vec<Option<&str>>> = text_questions
-        .iter()
-        .map(|q| Ok(frame.column(q)?.str()?.iter().collect()))
-        .collect::<Result<_>>()?;
-    // Rows are gathered on every core; the order they arrive in does not matter, since
-    // each group is sorted afterwards and equal entries are identical.
-    let gathered: Vec<Vec<RespondentTexts>> = (0..frame.height())
-        .into_par_iter()
-        .fold(
-            || vec![Vec::new(); groups.len()],
-            |mut acc: Vec<Vec<RespondentTexts>>, row| {
-                let group = position[row].and_then(|level| group_of[usize::from(level)]);
-                if let Some(group) = group {
-                    let texts: Vec<QuestionText> = text_questions
-                        .iter()
-                        .zip(&columns)
-                        .filter_map(|(q, column)| {
-                            column[row].map(|text| QuestionText {
-                                question: q.to_string(),
-                                text: text.to_string(),
-                            })
-                        })
-                        .collect();
-                    if !texts.is_empty() {
-                        acc[group].push(RespondentTexts { texts });
-                    }
-                }
-                acc
-            },
-        )
-        .reduce(
-            || vec![Vec::new(); groups.len()],
-            |mut a, b| {
-                for (into, from) in a.iter_mut().zip(b) {
-                    into.extend(from);
-                }
-                a
-            },
-        );
-    for (group, mut respondents) in out.iter_mut().zip(gathered) {
-        // Compared by reference: a key of owned strings per comparison would clone every
-        // text n log n times.
-        respondents.par_sort_unstable_by(|a, b| {
-            a.texts
-                .iter()
-                .map(|t| (t.question.as_str(), t.text.as_str()))
-                .cmp(
-                    b.texts
-                        .iter()
-                        .map(|t| (t.question.as_str(), t.text.as_str())),
-                )
-        });
-        group.respondents = respondents;
+    let position = frame.column(&survey.position_question().id)?.u8()?;
+    let columns = TextColumns {
+        columns: questions
+            .par_iter()
+            .map(|q| Ok(frame.column(q)?.str()?.iter().collect()))
+            .collect::<Result<_>>()?,
+        questions,
+    };
+    // The rows of each group that gave any free text.
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+    for (row, level) in position.iter().enumerate() {
+        let group = level.and_then(|level| group_of.get(usize::from(level)).copied().flatten());
+        if let Some(group) = group {
+            if columns.has_any(row) {
+                rows[group].push(row);
+            }
+        }
+    }
+    for (group, mut members) in out.iter_mut().zip(rows) {
+        group.answered = members.len() as u64;
+        if members.len() > cap {
+            let mut keyed: Vec<(u64, usize)> = members
+                .par_iter()
+                .map(|&row| (columns.hash(seed, row), row))
+                .collect();
+            // Equal hashes (practically never) fall back on the answers, so the sample
+            // does not depend on row order either way.
+            keyed.select_nth_unstable_by(cap - 1, |a, b| {
+                a.0.cmp(&b.0).then_with(|| columns.compare(a.1, b.1))
+            });
+            members = keyed[..cap].iter().map(|&(_, row)| row).collect();
+        }
+        group.left_out = group.answered - members.len() as u64;
+        members.par_sort_unstable_by(|&a, &b| columns.compare(a, b));
+        group.respondents = members
+            .par_iter()
+            .map(|&row| columns.respondent(row))
+            .collect();
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{ingest_csv, survey};
+
+    /// 40 respondents: `no` 1–20 and `yes` 21–40, every fourth without a note.
+    fn panel(reversed: bool) -> String {
+        let mut rows: Vec<String> = (1..=40)
+            .map(|i| {
+                let stance = if i <= 20 { "no" } else { "yes" };
+                let note = if i % 4 == 0 {
+                    String::new()
+                } else {
+                    format!("note {:02}", (i * 7) % 40)
+                };
+                format!("{i},{stance},,{note}")
+            })
+            .collect();
+        if reversed {
+            rows.reverse();
+        }
+        format!("respondent_id,stance,themes,note\n{}\n", rows.join("\n"))
+    }
+
+    fn groups_of(csv: &str, seed: u64, cap: usize) -> Vec<TextGroup> {
+        let survey = survey();
+        let responses = ingest_csv(&survey, csv).responses;
+        // The position levels `no` (0) and `yes` (2) as two groups of 20.
+        let level = |key: &str, levels: std::ops::Range<usize>| LevelGroup {
+            key: key.into(),
+            label: key.into(),
+            levels,
+            n: 20,
+            merged_from: Vec::new(),
+            merged_labels: Vec::new(),
+        };
+        let groups = [level("no", 0..1), level("yes", 2..3)];
+        by_position_capped(&survey, responses.frame(), &groups, seed, cap).unwrap()
+    }
+
+    fn listed(group: &TextGroup) -> Vec<&str> {
+        group
+            .respondents
+            .iter()
+            .map(|r| r.texts[0].text.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn below_the_cap_every_answer_is_listed_in_order() {
+        let groups = groups_of(&panel(false), 1, 1000);
+        let no = &groups[0];
+        assert_eq!((no.n, no.answered, no.left_out), (20, 15, 0));
+        let texts = listed(no);
+        assert_eq!(texts.len(), 15);
+        assert!(texts.windows(2).all(|w| w[0] <= w[1]), "{texts:?}");
+    }
+
+    #[test]
+    fn above_the_cap_a_seeded_sample_is_listed_and_the_rest_counted() {
+        let groups = groups_of(&panel(false), 1, 6);
+        for group in &groups {
+            assert_eq!(group.answered, 15);
+            assert_eq!(group.left_out, 9);
+            assert_eq!(group.respondents.len(), 6);
+            let texts = listed(group);
+            assert!(texts.windows(2).all(|w| w[0] <= w[1]), "{texts:?}");
+        }
+        // The sample depends on the answers and the seed, not on row order.
+        assert_eq!(groups, groups_of(&panel(true), 1, 6));
+        let other_seed = groups_of(&panel(false), 2, 6);
+        assert_ne!(listed(&groups[0]), listed(&other_seed[0]));
+        // The sample is a subset of what the uncapped group lists.
+        let all = groups_of(&panel(false), 1, 1000);
+        for text in listed(&groups[0]) {
+            assert!(listed(&all[0]).contains(&text), "{text}");
+        }
+    }
 }

@@ -1291,6 +1291,16 @@ fn answers_by_position(a: &Aggregates) -> Section {
             "{} ({} respondents)",
             group.label, group.n
         )));
+        if group.left_out > 0 {
+            // Never silent: a capped group says how many answers it does not list.
+            blocks.push(Block::Paragraph(format!(
+                "{} respondents of this group wrote an answer; the {} listed are a sample, chosen by a hash of their answers seeded with {} (not by what they say), and {} are left out.",
+                group.answered,
+                group.respondents.len(),
+                a.options.seed,
+                group.left_out
+            )));
+        }
         if group.respondents.is_empty() {
             blocks.push(Block::Paragraph(
                 "No free-text answers in this group.".into(),

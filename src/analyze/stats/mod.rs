@@ -20,8 +20,8 @@ mod reliability;
 mod sample;
 
 pub use agreement::{leik, polarisation, tastle_wierman, van_der_eijk};
-pub use bootstrap::Bootstrap;
+pub use bootstrap::{Bootstrap, Statistic};
 pub use describe::{kish_effective_n, mean, quantile, standard_deviation};
 pub use interval::{Interval, newcombe, wilson, z_for};
-pub use pooling::{CLAMP, Pooled, TRIM, extremizing_factor, pool};
+pub use pooling::{CLAMP, Pooled, TRIM, extremizing_factor, geometric_mean_of_odds, pool};
 pub use reliability::{Metric, cohen_kappa, fleiss_kappa, krippendorff_alpha};

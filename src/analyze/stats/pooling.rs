@@ -73,12 +73,7 @@ pub fn pool(probabilities: &[f64], weights: &[f64]) -> Option<Pooled> {
     let clamped = answers()
         .filter(|(p, _)| **p < CLAMP || **p > 1.0 - CLAMP)
         .count();
-    let mean_log_odds = sample
-        .points()
-        .iter()
-        .map(|(p, w)| w * logit(p.clamp(CLAMP, 1.0 - CLAMP)))
-        .sum::<f64>()
-        / total;
+    let mean_log_odds = mean_log_odds(&sample);
     let extremizing = extremizing_factor(total.max(1.0));
     Some(Pooled {
         n: answers().count(),
@@ -89,6 +84,25 @@ pub fn pool(probabilities: &[f64], weights: &[f64]) -> Option<Pooled> {
         extremized_geometric_mean_of_odds: expit(extremizing * mean_log_odds),
         clamped,
     })
+}
+
+/// [`Pooled::geometric_mean_of_odds`] alone, bit for bit: what the bootstrap recomputes on
+/// every resample, without the other pools' work. None under the conditions of [`pool`].
+pub fn geometric_mean_of_odds(probabilities: &[f64], weights: &[f64]) -> Option<f64> {
+    if probabilities.iter().any(|p| !(0.0..=1.0).contains(p)) {
+        return None;
+    }
+    Some(expit(mean_log_odds(&Sample::new(probabilities, weights)?)))
+}
+
+/// The weighted mean of the clamped answers' log odds.
+fn mean_log_odds(sample: &Sample) -> f64 {
+    sample
+        .points()
+        .iter()
+        .map(|(p, w)| w * logit(p.clamp(CLAMP, 1.0 - CLAMP)))
+        .sum::<f64>()
+        / sample.total()
 }
 
 fn logit(p: f64) -> f64 {
@@ -117,6 +131,17 @@ mod tests {
         assert_eq!(pooled.n, 3);
         assert_eq!(pooled.clamped, 0);
         assert!((pooled.median - 0.2).abs() < 1e-15);
+    }
+
+    #[test]
+    fn the_geometric_mean_of_odds_alone_is_the_pools_own() {
+        let (p, w) = ([0.7, 0.2, 0.1, 0.0, 1.0], [1.0, 2.5, 0.5, 1.0, 3.0]);
+        assert_eq!(
+            geometric_mean_of_odds(&p, &w),
+            pool(&p, &w).map(|x| x.geometric_mean_of_odds)
+        );
+        assert_eq!(geometric_mean_of_odds(&[1.5], &[1.0]), None);
+        assert_eq!(geometric_mean_of_odds(&[0.5], &[0.0]), None);
     }
 
     #[test]
