@@ -148,7 +148,8 @@ fn stages(criterion: &mut Criterion, panel: &Panel) {
 }
 
 fn main() {
-    let mut criterion = Criterion::default().without_plots().configure_from_args();
+    // Ten samples per benchmark: the 10,000-row analysis takes most of a second a call.
+    let mut criterion = common::criterion();
     definition_load(&mut criterion);
 
     let seed = Panel::new(
