@@ -20,25 +20,13 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::Mutex;
 
 use canvass::analyze::{Options, analyze_with};
-use common::{Samples, exit, load_survey, median, rows, timed};
+use common::{Samples, exit, ingests_whole, load_survey, median, polars_reads_whole, rows, timed};
 use criterion::SamplingMode;
-use polars::prelude::*;
-use polars_io::prelude::{CsvReadOptions, SerReader};
 
 /// The baseline of `benches/ingest.rs`, with the same settings.
-fn polars_csv(path: &Path) -> PolarsResult<DataFrame> {
-    CsvReadOptions::default()
-        .with_has_header(true)
-        // No inference: every column is read as a string.
-        .with_infer_schema_length(Some(0))
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
-        .finish()
-}
-
 fn main() {
     let rows = rows();
     let survey = load_survey();
@@ -62,19 +50,10 @@ fn main() {
         // Each call takes seconds: one call per sample, the fewest samples criterion takes.
         group.sampling_mode(SamplingMode::Flat);
         group.bench_function("polars_csv", |b| {
-            b.iter_custom(|iters| {
-                timed(&read, iters, || {
-                    polars_csv(&path).is_ok_and(|frame| frame.height() as u64 == rows)
-                })
-            })
+            b.iter_custom(|iters| timed(&read, iters, || polars_reads_whole(&path, rows)))
         });
         group.bench_function("canvass_ingest", |b| {
-            b.iter_custom(|iters| {
-                timed(&ingest, iters, || {
-                    canvass::ingest::ingest(&survey, std::slice::from_ref(&path))
-                        .is_ok_and(|i| i.totals().accepted == rows)
-                })
-            })
+            b.iter_custom(|iters| timed(&ingest, iters, || ingests_whole(&survey, &path, rows)))
         });
         group.bench_function("canvass_analyze", |b| {
             b.iter_custom(|iters| {

@@ -17,22 +17,10 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::Mutex;
 
-use common::{Samples, load_survey, median, pairs, rows, timed};
+use common::{Samples, ingests_whole, load_survey, median, pairs, polars_reads_whole, rows, timed};
 use criterion::SamplingMode;
-use polars::prelude::*;
-use polars_io::prelude::{CsvReadOptions, SerReader};
-
-fn polars_csv(path: &Path) -> PolarsResult<DataFrame> {
-    CsvReadOptions::default()
-        .with_has_header(true)
-        // No inference: every column is read as a string.
-        .with_infer_schema_length(Some(0))
-        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
-        .finish()
-}
 
 fn main() {
     let rows = rows();
@@ -46,19 +34,10 @@ fn main() {
         // Each call takes seconds: one call per sample, the fewest samples criterion takes.
         group.sampling_mode(SamplingMode::Flat);
         group.bench_function("polars_csv", |b| {
-            b.iter_custom(|iters| {
-                timed(&baseline, iters, || {
-                    polars_csv(&path).is_ok_and(|frame| frame.height() as u64 == rows)
-                })
-            })
+            b.iter_custom(|iters| timed(&baseline, iters, || polars_reads_whole(&path, rows)))
         });
         group.bench_function("canvass_ingest", |b| {
-            b.iter_custom(|iters| {
-                timed(&ingest, iters, || {
-                    canvass::ingest::ingest(&survey, std::slice::from_ref(&path))
-                        .is_ok_and(|ingested| ingested.totals().accepted == rows)
-                })
-            })
+            b.iter_custom(|iters| timed(&ingest, iters, || ingests_whole(&survey, &path, rows)))
         });
         group.finish();
     }
@@ -75,12 +54,7 @@ fn main() {
     // The ratio that means something on a busy machine: calls alternated.
     common::paired(
         pairs(),
-        ("polars_csv", || {
-            polars_csv(&path).is_ok_and(|frame| frame.height() as u64 == rows)
-        }),
-        ("canvass_ingest", || {
-            canvass::ingest::ingest(&survey, std::slice::from_ref(&path))
-                .is_ok_and(|ingested| ingested.totals().accepted == rows)
-        }),
+        ("polars_csv", || polars_reads_whole(&path, rows)),
+        ("canvass_ingest", || ingests_whole(&survey, &path, rows)),
     );
 }

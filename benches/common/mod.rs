@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 use canvass::survey::Survey;
 use canvass::synth::Synth;
 use criterion::Criterion;
+use polars::prelude::{DataFrame, PolarsResult};
+use polars_io::prelude::{CsvReadOptions, SerReader};
 
 const SURVEY: &str = "surveys/frontier-roles-2027.toml";
 const DEFAULT_ROWS: u64 = 1_000_000;
@@ -192,4 +194,27 @@ pub fn paired(
         middle(ratios),
         cpu_b / cpu_a
     );
+}
+
+/// polars' CSV reader reading `path` into a DataFrame with every column as text: the
+/// baseline of the ingest and analyze benchmarks (splitting records and fields, no typing
+/// or checking).
+pub fn polars_csv(path: &Path) -> PolarsResult<DataFrame> {
+    CsvReadOptions::default()
+        .with_has_header(true)
+        // No inference: every column is read as a string.
+        .with_infer_schema_length(Some(0))
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))?
+        .finish()
+}
+
+/// Whether polars read all `rows` rows of `path`.
+pub fn polars_reads_whole(path: &Path, rows: u64) -> bool {
+    polars_csv(path).is_ok_and(|frame| frame.height() as u64 == rows)
+}
+
+/// Whether `canvass::ingest::ingest` accepted all `rows` rows of `path`.
+pub fn ingests_whole(survey: &Survey, path: &Path, rows: u64) -> bool {
+    canvass::ingest::ingest(survey, std::slice::from_ref(&path.to_path_buf()))
+        .is_ok_and(|ingested| ingested.totals().accepted == rows)
 }
