@@ -525,18 +525,7 @@ fn ordinal_table(a: &Aggregates, q: &QuestionResult) -> Table {
             Some(row)
         })
         .collect();
-    let headers = ordinal_headers("Group");
-    let mut numeric = vec![true; headers.len()];
-    numeric[0] = false;
-    numeric[2] = false;
-    numeric[3] = false;
-    Table {
-        id: None,
-        caption: ORDINAL_CAPTION.into(),
-        headers,
-        rows,
-        numeric,
-    }
+    ordinal_summary("Group", ORDINAL_CAPTION.into(), rows)
 }
 
 /// A matrix question's ordinal summary, row by row, for all respondents.
@@ -553,14 +542,20 @@ fn matrix_ordinal_table(q: &QuestionResult) -> Table {
             Some(cells)
         })
         .collect();
-    let headers = ordinal_headers("Row");
+    ordinal_summary("Row", format!("All respondents. {ORDINAL_CAPTION}"), rows)
+}
+
+/// An ordinal summary table: [`ordinal_headers`] after `first`, whose cells are numbers but
+/// for the first (the row's name) and the median and interquartile levels (names too).
+fn ordinal_summary(first: &str, caption: String, rows: Vec<Vec<String>>) -> Table {
+    let headers = ordinal_headers(first);
     let mut numeric = vec![true; headers.len()];
     numeric[0] = false;
     numeric[2] = false;
     numeric[3] = false;
     Table {
         id: None,
-        caption: format!("All respondents. {ORDINAL_CAPTION}"),
+        caption,
         headers,
         rows,
         numeric,
