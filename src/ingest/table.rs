@@ -145,11 +145,18 @@ impl<T: Default> Nullable<T> {
 }
 
 impl<T> Nullable<T> {
+    fn into_chunked<P>(self, name: PlSmallStr) -> ChunkedArray<P>
+    where
+        P: PolarsNumericType<Native = T>,
+    {
+        ChunkedArray::<P>::from_vec_validity(name, self.values, self.valid.into())
+    }
+
     fn into_column<P>(self, name: PlSmallStr) -> Column
     where
         P: PolarsNumericType<Native = T>,
     {
-        ChunkedArray::<P>::from_vec_validity(name, self.values, self.valid.into()).into_column()
+        self.into_chunked::<P>(name).into_column()
     }
 }
 
@@ -314,11 +321,9 @@ impl Table {
         let mut columns = vec![
             self.ids.into_column(column::RESPONDENT_ID.into()),
             self.submitted
-                .into_column::<Int64Type>(column::SUBMITTED_AT.into())
-                .as_materialized_series()
-                .clone()
+                .into_chunked::<Int64Type>(column::SUBMITTED_AT.into())
                 .into_datetime(TimeUnit::Milliseconds, None)
-                .into(),
+                .into_column(),
         ];
         if let Some(weights) = &layout.weights {
             columns.push(
