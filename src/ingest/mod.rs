@@ -21,9 +21,9 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use cell::{Answer, CODE_SEPARATOR};
+pub use cell::CODE_SEPARATOR;
 pub use problems::{Effect, Problem, Rejects};
-pub use read::{Cells, Context, FileRows, Row};
+pub use read::{Cells, Context, FileRows};
 pub use responses::{Responses, column};
 pub use source::Overrides;
 
