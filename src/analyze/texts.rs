@@ -327,4 +327,21 @@ mod tests {
             assert!(listed(&all[0]).contains(&text), "{text}");
         }
     }
+
+    #[test]
+    fn samples_of_parts_merge_to_the_sample_of_the_whole() {
+        let survey = survey();
+        let responses = ingest_csv(&survey, &panel(false)).responses;
+        let frame = responses.frame();
+        let whole = by_level_capped(&survey, frame, 1, 6).unwrap();
+        // Every row on its own, and the table in three uneven slices.
+        for cuts in [(0..=40).collect::<Vec<i64>>(), vec![0, 7, 31, 40]] {
+            let parts = cuts.windows(2).flat_map(|w| {
+                let part = frame.slice(w[0], (w[1] - w[0]) as usize);
+                by_level_capped(&survey, &part, 1, 6).unwrap()
+            });
+            assert_eq!(merge_capped(parts, 6), whole);
+        }
+        assert!(whole.iter().all(|l| l.answered == 15 && l.sample.len() == 6));
+    }
 }
