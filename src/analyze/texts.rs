@@ -342,6 +342,10 @@ mod tests {
             });
             assert_eq!(merge_capped(parts, 6), whole);
         }
-        assert!(whole.iter().all(|l| l.answered == 15 && l.sample.len() == 6));
+        assert!(
+            whole
+                .iter()
+                .all(|l| l.answered == 15 && l.sample.len() == 6)
+        );
     }
 }
