@@ -150,10 +150,14 @@ impl Partial {
             version: Option<u32>,
         }
         let located = |e: serde_json::Error| {
+            // serde_json ends its message with the place, which goes first here.
+            let place = format!(" at line {} column {}", e.line(), e.column());
+            let message = e.to_string();
             Error::Usage(format!(
-                "{name}:{}:{}: not a canvass partial aggregates file: {e}",
+                "{name}:{}:{}: not a canvass partial aggregates file: {}",
                 e.line(),
-                e.column()
+                e.column(),
+                message.strip_suffix(&place).unwrap_or(&message)
             ))
         };
         let header: Header = serde_json::from_slice(bytes).map_err(located)?;
@@ -274,6 +278,20 @@ impl Partial {
             if table.texts.iter().any(|l| l.level >= levels) {
                 return here("texts: a position level is beyond the position's scale".into());
             }
+            if table.texts.iter().any(|l| {
+                l.sample.len() > super::TEXTS_PER_GROUP || l.sample.len() as u64 > l.answered
+            }) {
+                return here(format!(
+                    "texts: a level's sample holds more than its `answered` or {} respondents",
+                    super::TEXTS_PER_GROUP
+                ));
+            }
+            let ordinals = rounds::ordinal_columns(survey).len();
+            if table.answers.iter().any(|a| a.levels.len() != ordinals) {
+                return here(format!(
+                    "answers: each respondent needs {ordinals} ordinal levels (likert questions and matrix rows, in survey order)"
+                ));
+            }
             for units in &table.coders {
                 let Some(question) = survey.question(&units.question) else {
                     return here(format!(
@@ -348,4 +366,89 @@ fn add_table(sum: &mut PartialTable, table: PartialTable) {
     }
     sum.answers.extend(table.answers);
     sum.answers.sort_unstable();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{ingest_csv, survey};
+
+    fn made() -> (Survey, Partial) {
+        let survey = survey();
+        let responses = ingest_csv(
+            &survey,
+            "respondent_id,stance,themes,note\n1,no,cost,a\n2,yes,gain,b\n3,yes,,\n",
+        )
+        .responses;
+        let partial = partial(&survey, &responses, &Options::default()).unwrap();
+        (survey, partial)
+    }
+
+    #[test]
+    fn a_partial_reads_back_and_fits_its_survey() {
+        let (survey, partial) = made();
+        assert_eq!(partial.respondents, 3);
+        assert_eq!(partial.tables[0].cells.len(), 2);
+        let back = Partial::from_json("p.json", &partial.to_json().unwrap()).unwrap();
+        assert_eq!(back, partial);
+        assert_eq!(partial.problem(&survey, &Options::default()), None);
+    }
+
+    #[test]
+    fn counts_that_do_not_fit_the_survey_are_named() {
+        let (survey, partial) = made();
+        let problem = |change: &dyn Fn(&mut Partial)| {
+            let mut p = partial.clone();
+            change(&mut p);
+            p.problem(&survey, &Options::default()).unwrap_or_default()
+        };
+        assert_eq!(
+            problem(&|p| p.tables[0].cells[1].position = 9),
+            "tables[0].cells[1]: the position level is beyond the position's scale"
+        );
+        assert_eq!(
+            problem(&|p| p.tables[0].cells[0].questions[1].choices.push(1)),
+            "tables[0].cells[0]: the counts of `themes` do not fit its kind and choices"
+        );
+        assert_eq!(
+            problem(&|p| p.tables[0].cells[0].weight = Some(1.0)),
+            "tables[0].cells[0]: a weighted survey's cells need a positive weight, an unweighted one's none"
+        );
+        assert!(
+            problem(&|p| p.tables[0].texts[0].answered = 0).starts_with("tables[0].texts: "),
+            "{}",
+            problem(&|p| p.tables[0].texts[0].answered = 0)
+        );
+        assert!(problem(&|p| p.survey_sha256 = "0".into()).contains("another version"));
+        let seeded = Options {
+            seed: 2,
+            ..Options::default()
+        };
+        assert!(
+            partial
+                .problem(&survey, &seeded)
+                .unwrap()
+                .contains("--seed 1, but this analysis asks for 2")
+        );
+    }
+
+    #[test]
+    fn other_files_and_versions_are_refused_by_name() {
+        let error = |bytes: &str| {
+            Partial::from_json("p.json", bytes.as_bytes())
+                .unwrap_err()
+                .to_string()
+        };
+        let broken = error("[1,");
+        assert!(
+            broken
+                == "p.json:1:2: not a canvass partial aggregates file: invalid type: integer `1`, expected a string",
+            "{broken}"
+        );
+        assert!(error("{\"format\":\"x\"}").contains("its `format` is not \"canvass-partial\""));
+        assert!(
+            error("{\"format\":\"canvass-partial\",\"version\":9}")
+                .contains("version 9, but this canvass reads version 1")
+        );
+    }
 }

@@ -147,7 +147,7 @@ pub struct RoundAnswers {
 
 /// The ordinal columns movements are counted on: (question, matrix row, column, number of
 /// ordered levels).
-fn ordinal_columns(survey: &Survey) -> Vec<(String, Option<String>, String, usize)> {
+pub(super) fn ordinal_columns(survey: &Survey) -> Vec<(String, Option<String>, String, usize)> {
     let mut out = Vec::new();
     for question in &survey.questions {
         match &question.kind {
