@@ -118,13 +118,47 @@ pub enum Command {
         /// Folder to write responses.csv, responses.parquet and rejects.csv into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// Write the table as Parquet partitions of N rows each,
+        /// DIR/responses/part-00000.parquet …, instead of DIR/responses.parquet: one per
+        /// `canvass analyze --partial` (or per task of a distributed engine; docs/scale.md).
+        #[arg(long = "rows-per-partition", value_name = "N")]
+        rows_per_partition: Option<usize>,
         #[command(flatten)]
         read: ReadArgs,
         #[command(flatten)]
         strictness: StrictnessArgs,
     },
+    /// Analyze one response file: a partition `ingest --rows-per-partition` wrote, or any
+    /// response file (which is ingested first). Writes its aggregates.json, or with
+    /// --partial its partial aggregates, which `report --from-partials` merges: the merge
+    /// of the partials of any split of the rows is, byte for byte, the analysis of all of
+    /// them (docs/scale.md documents the file, for engines that make it themselves).
+    ///
+    /// Example: canvass analyze frontier-roles-2027 out/responses/part-00000.parquet --partial --out partials/part-00000.json
+    Analyze {
+        #[command(flatten)]
+        survey: SurveyArg,
+        /// The response file: a Parquet partition, or a canonical file or export.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The file to write (aggregates.json, or the partial aggregates with --partial).
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// Write the partial aggregates of this file for `report --from-partials`.
+        #[arg(long)]
+        partial: bool,
+        #[command(flatten)]
+        read: ReadArgs,
+        #[command(flatten)]
+        strictness: StrictnessArgs,
+        #[command(flatten)]
+        analysis: AnalysisArgs,
+    },
     /// Ingest response files, analyze them by position, and write the report folder:
     /// index.html, report.md, aggregates.json, charts/ and rejects.csv.
+    ///
+    /// With --from-partials the files are partial aggregates (`canvass analyze --partial`),
+    /// merged instead of ingested: the same aggregates as a report of all their rows.
     ///
     /// Example: canvass report capabilities-roles data/capabilities-roles/*.csv --out report/
     Report {
@@ -132,6 +166,9 @@ pub enum Command {
         survey: SurveyArg,
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// The files are partial aggregates to merge, not response files.
+        #[arg(long)]
+        from_partials: bool,
         /// Folder to write the report into.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,

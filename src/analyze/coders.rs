@@ -8,7 +8,10 @@
 //! columns are not null; Krippendorff's α uses every answer at least two coders coded
 //! (it allows missing codings), Cohen's and Fleiss' κ only answers all coders coded.
 
+use std::collections::BTreeMap;
+
 use polars::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::aggregates::{AgreementValues, CodeAgreement, CoderAgreement};
 use super::stats::{self, Metric};
@@ -19,43 +22,119 @@ use crate::survey::{Question, QuestionKind};
 /// Units as rows of per-coder values (`None`: that coder did not code the answer).
 type Units = Vec<Vec<Option<f64>>>;
 
-/// The agreement of `question`'s coders, or `None` when it declares fewer than two.
-pub fn agreement(question: &Question, frame: &DataFrame) -> Result<Option<CoderAgreement>> {
+/// What the agreement of a coded question needs, in a form that adds: how many answers
+/// each pattern of codings has (a pattern gives each coder's code, or `null` where that
+/// coder did not code the answer), per code for multiple choice (1 ticked, 0 not) or once
+/// for single choice. Only answers at least two coders coded are counted; the measures
+/// are computed from the patterns in their sorted order, so they do not depend on how the
+/// rows were split or ordered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoderUnits {
+    /// The coded question.
+    pub question: String,
+    /// Answers every coder coded.
+    pub answers_all_coders: u64,
+    /// Per code (multiple choice) or one list (single choice): patterns with their count,
+    /// sorted by pattern.
+    pub patterns: Vec<Vec<(Vec<Option<u8>>, u64)>>,
+}
+
+impl CoderUnits {
+    /// Adds the patterns of another table of the same question.
+    pub fn add(&mut self, other: &CoderUnits) {
+        self.answers_all_coders += other.answers_all_coders;
+        for (a, b) in self.patterns.iter_mut().zip(&other.patterns) {
+            a.extend(b.iter().cloned());
+            *a = count_patterns(std::mem::take(a));
+        }
+    }
+}
+
+fn count_patterns(patterns: Vec<(Vec<Option<u8>>, u64)>) -> Vec<(Vec<Option<u8>>, u64)> {
+    let mut counted: BTreeMap<Vec<Option<u8>>, u64> = BTreeMap::new();
+    for (pattern, count) in patterns {
+        *counted.entry(pattern).or_default() += count;
+    }
+    counted.into_iter().collect()
+}
+
+/// The units of `question`'s coders in `frame`, or `None` when it declares fewer than two.
+pub fn units(question: &Question, frame: &DataFrame) -> Result<Option<CoderUnits>> {
     let coders = &question.coders;
     if coders.len() < 2 {
         return Ok(None);
     }
     let id = question.id.as_str();
+    let patterns = |given: &[Vec<Option<u8>>]| {
+        count_patterns(
+            (0..frame.height())
+                .map(|row| (given.iter().map(|c| c[row]).collect::<Vec<_>>(), 1))
+                .filter(|(unit, _)| unit.iter().filter(|v| v.is_some()).count() >= 2)
+                .collect(),
+        )
+    };
+    let (patterns, all) = match &question.kind {
+        QuestionKind::Multiple { .. } => {
+            let per_code = question
+                .choices()
+                .iter()
+                .map(|c| {
+                    let given: Vec<Vec<Option<u8>>> = coders
+                        .iter()
+                        .map(|coder| {
+                            let name = column::choice(&column::coded(id, coder), &c.code);
+                            Ok(frame
+                                .column(&name)?
+                                .bool()?
+                                .iter()
+                                .map(|t| t.map(u8::from))
+                                .collect())
+                        })
+                        .collect::<Result<_>>()?;
+                    Ok(patterns(&given))
+                })
+                .collect::<Result<_>>()?;
+            (per_code, answers_all(frame, question)?)
+        }
+        _ => {
+            let given: Vec<Vec<Option<u8>>> = coders
+                .iter()
+                .map(|coder| {
+                    Ok(frame
+                        .column(&column::coded(id, coder))?
+                        .u8()?
+                        .iter()
+                        .collect())
+                })
+                .collect::<Result<_>>()?;
+            (vec![patterns(&given)], answers_all_single(frame, question)?)
+        }
+    };
+    Ok(Some(CoderUnits {
+        question: question.id.clone(),
+        answers_all_coders: all,
+        patterns,
+    }))
+}
+
+/// The units of some patterns, one per answer, in pattern order.
+fn expand(patterns: &[(Vec<Option<u8>>, u64)]) -> Units {
+    patterns
+        .iter()
+        .flat_map(|(pattern, count)| {
+            let unit: Vec<Option<f64>> = pattern.iter().map(|v| v.map(f64::from)).collect();
+            std::iter::repeat_n(unit, usize::try_from(*count).unwrap_or(usize::MAX))
+        })
+        .collect()
+}
+
+/// The agreement of `question`'s coders from their units.
+pub fn agreement(question: &Question, units: &CoderUnits) -> CoderAgreement {
+    let coders = &question.coders;
     let categories = question.choices().len();
     let (answers, overall, codes) = match &question.kind {
         QuestionKind::Multiple { .. } => {
-            // ticks[coder][code][row]
-            let ticks: Vec<Vec<Vec<Option<bool>>>> = coders
-                .iter()
-                .map(|coder| {
-                    question
-                        .choices()
-                        .iter()
-                        .map(|c| {
-                            let name = column::choice(&column::coded(id, coder), &c.code);
-                            Ok(frame.column(&name)?.bool()?.iter().collect())
-                        })
-                        .collect::<Result<_>>()
-                })
-                .collect::<Result<_>>()?;
-            let per_code: Vec<Units> = (0..categories)
-                .map(|code| {
-                    (0..frame.height())
-                        .map(|row| {
-                            ticks
-                                .iter()
-                                .map(|coder| coder[code][row].map(|t| f64::from(u8::from(t))))
-                                .collect()
-                        })
-                        .filter(|unit: &Vec<Option<f64>>| coded_by(unit) >= 2)
-                        .collect()
-                })
-                .collect();
+            let per_code: Vec<Units> = units.patterns.iter().map(|p| expand(p)).collect();
             let answers = per_code.first().map_or(0, |u| u.len());
             let pooled: Units = per_code.iter().flatten().cloned().collect();
             let codes = question
@@ -73,20 +152,11 @@ pub fn agreement(question: &Question, frame: &DataFrame) -> Result<Option<CoderA
             (answers, values(&pooled, 2, coders.len()), codes)
         }
         _ => {
-            let given: Vec<Vec<Option<u8>>> = coders
-                .iter()
-                .map(|coder| {
-                    Ok(frame
-                        .column(&column::coded(id, coder))?
-                        .u8()?
-                        .iter()
-                        .collect())
-                })
-                .collect::<Result<_>>()?;
-            let units: Units = (0..frame.height())
-                .map(|row| given.iter().map(|c| c[row].map(f64::from)).collect())
-                .filter(|unit: &Vec<Option<f64>>| coded_by(unit) >= 2)
-                .collect();
+            let units = units
+                .patterns
+                .first()
+                .map(|p| expand(p))
+                .unwrap_or_default();
             (
                 units.len(),
                 values(&units, categories, coders.len()),
@@ -94,18 +164,14 @@ pub fn agreement(question: &Question, frame: &DataFrame) -> Result<Option<CoderA
             )
         }
     };
-    let all = match &question.kind {
-        QuestionKind::Multiple { .. } => answers_all(frame, question)?,
-        _ => answers_all_single(frame, question)?,
-    };
-    Ok(Some(CoderAgreement {
+    CoderAgreement {
         coders: coders.clone(),
         answers: answers as u64,
-        answers_all_coders: all,
+        answers_all_coders: units.answers_all_coders,
         kappa_kind: if coders.len() == 2 { "cohen" } else { "fleiss" }.to_string(),
         overall,
         codes,
-    }))
+    }
 }
 
 fn coded_by(unit: &[Option<f64>]) -> usize {

@@ -15,6 +15,7 @@ mod groups;
 mod hand_checks;
 mod measures;
 mod options;
+mod partial;
 mod points;
 mod regroup;
 mod rounds;
@@ -23,7 +24,8 @@ mod shown;
 pub mod stats;
 mod texts;
 
-use polars::prelude::*;
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 
 pub use aggregates::*;
@@ -31,10 +33,11 @@ pub use groups::{
     ALL, LevelGroup, OVERALL, POSITION, Partitions, SIDE, UNANSWERED, cross_id, partition,
     segment_id,
 };
+pub use partial::{FORMAT as PARTIAL_FORMAT, Partial, PartialTable, partial};
 pub use points::{Answers, Bin};
 
 use crate::error::{Error, Result};
-use crate::ingest::{Responses, column};
+use crate::ingest::Responses;
 use crate::survey::{QuestionKind, Survey};
 use groups::Decision;
 use measures::{Context, Place};
@@ -48,7 +51,7 @@ pub fn analyze(survey: &Survey, responses: &Responses) -> Result<Aggregates> {
 }
 
 /// Counts, shares, intervals, measures and groupings for every question, overall and by
-/// every group the anonymity rule allows.
+/// every group the anonymity rule allows: the [`merge`] of the table's one [`partial`].
 pub fn analyze_with(
     survey: &Survey,
     responses: &Responses,
@@ -57,29 +60,68 @@ pub fn analyze_with(
     if let Some(problem) = options.problem() {
         return Err(Error::Usage(problem));
     }
+    merge(survey, vec![partial(survey, responses, options)?], options)
+}
+
+/// The analysis of the rows of all `partials` together (each made by [`partial`] from a
+/// part of one response table, with the same options): byte for byte what
+/// [`analyze_with`] gives for the whole table, however it was split.
+pub fn merge(survey: &Survey, partials: Vec<Partial>, options: &Options) -> Result<Aggregates> {
+    if let Some(problem) = options.problem() {
+        return Err(Error::Usage(problem));
+    }
+    for (i, p) in partials.iter().enumerate() {
+        if let Some(problem) = p.problem(survey, options) {
+            return Err(Error::Usage(format!(
+                "partial aggregates {} of {}: {problem}",
+                i + 1,
+                partials.len()
+            )));
+        }
+    }
+    let total = partial::sum(partials)
+        .ok_or_else(|| Error::Usage("no partial aggregates to merge".to_string()))?;
     let regrouped = regroup::survey(survey, options)?;
     let survey = regrouped.as_ref();
-    regroup::check_answered(survey, responses.frame(), options)?;
-    let (frame, weights) = scaled_weights(survey, responses.frame())?;
+    let (mean, weights) = weights(survey, &total.tables);
     let ctx = Context {
         options,
         weighted: survey.weights.is_some(),
     };
-    let (last, rounds) = match rounds::split(&frame)? {
-        Some(split) => {
-            let last = split
-                .last()
-                .map(|(_, f)| f.clone())
-                .unwrap_or_else(|| frame.clone());
-            (last, Some(rounds::analyse(survey, &split, &ctx)?))
-        }
-        None => (frame.clone(), None),
+    let table_of = |t: &PartialTable| {
+        tabulate(
+            survey,
+            &cells::scale(survey, &t.cells, mean),
+            t.respondents,
+            &ctx,
+        )
     };
-    let table = tabulate(survey, &last, &ctx)?;
-    let answered = last.height() as u64;
+    let empty = PartialTable {
+        round: None,
+        respondents: 0,
+        cells: Vec::new(),
+        texts: Vec::new(),
+        coders: Vec::new(),
+        answers: Vec::new(),
+    };
+    let last = total.tables.last().unwrap_or(&empty);
+    let rounds = total.rounds.then(|| {
+        let inputs = total
+            .tables
+            .iter()
+            .map(|t| rounds::RoundInput {
+                round: t.round.unwrap_or(0),
+                respondents: t.respondents,
+                table: table_of(t),
+                answers: &t.answers,
+            })
+            .collect();
+        rounds::analyse(survey, inputs)
+    });
+    let table = table_of(last);
+    let answered = last.respondents;
 
-    let answers_by_position =
-        texts::by_position(survey, &last, &table.decision.position, options.seed)?;
+    let answers_by_position = texts::by_position(&last.texts, &table.decision.position);
     let mut coded: Vec<CodedQuestion> = survey
         .questions
         .iter()
@@ -89,10 +131,17 @@ pub fn analyze_with(
         .collect();
     for c in &mut coded {
         if let Some(question) = survey.question(&c.question) {
-            c.agreement = coders::agreement(question, &last)?;
+            c.agreement = last
+                .coders
+                .iter()
+                .find(|u| u.question == question.id)
+                .map(|units| coders::agreement(question, units));
         }
     }
-    let (first_submitted, last_submitted) = fielding_period(responses)?;
+    let time = |ms: Option<i64>| {
+        ms.and_then(chrono::DateTime::from_timestamp_millis)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    };
     let panel = PanelInfo {
         invited: survey.panel.invited,
         answered,
@@ -100,8 +149,8 @@ pub fn analyze_with(
             .panel
             .invited
             .map(|invited| answered as f64 / f64::from(invited)),
-        first_submitted,
-        last_submitted,
+        first_submitted: time(total.first_submitted_ms),
+        last_submitted: time(total.last_submitted_ms),
         weights,
     };
     let notes = notes(survey, &panel, &table.decision, rounds.as_ref());
@@ -133,33 +182,37 @@ pub fn analyze_with(
     })
 }
 
-/// The response table with its weights scaled to a mean of 1 (so weighted counts read
-/// like counts), and what the weights are; unchanged when the survey is unweighted.
-fn scaled_weights(survey: &Survey, frame: &DataFrame) -> Result<(DataFrame, Option<WeightInfo>)> {
+/// The mean weight of all respondents (weights are scaled by it to a mean of 1, so that
+/// weighted counts read like counts) and what the scaled weights are; `None` unweighted.
+/// Every sum runs over the distinct weights in ascending order, each times its count, so
+/// it does not depend on how the rows were split or ordered.
+fn weights(survey: &Survey, tables: &[PartialTable]) -> (Option<f64>, Option<WeightInfo>) {
     let Some(name) = &survey.weights else {
-        return Ok((frame.clone(), None));
+        return (None, None);
     };
-    let raw: Vec<f64> = frame
-        .column(name)?
-        .cast(&DataType::Float64)?
-        .f64()?
-        .iter()
-        .map(|w| w.unwrap_or(1.0))
+    let mut counts: BTreeMap<u64, u64> = BTreeMap::new();
+    for cell in tables.iter().flat_map(|t| &t.cells) {
+        if let Some(w) = cell.weight {
+            // Weights are positive, so their bits sort as the numbers do.
+            *counts.entry(w.to_bits()).or_default() += cell.n;
+        }
+    }
+    let counts: Vec<(f64, f64)> = counts
+        .into_iter()
+        .map(|(bits, n)| (f64::from_bits(bits), n as f64))
         .collect();
-    let mean = raw.iter().sum::<f64>() / raw.len().max(1) as f64;
-    let scaled: Vec<f64> = raw
-        .iter()
-        .map(|w| if mean > 0.0 { w / mean } else { 1.0 })
-        .collect();
+    let n: f64 = counts.iter().map(|(_, n)| n).sum();
+    let mean = counts.iter().map(|(w, n)| w * n).sum::<f64>() / n.max(1.0);
+    let scaled = |w: f64| if mean > 0.0 { w / mean } else { 1.0 };
+    let sum: f64 = counts.iter().map(|&(w, n)| n * scaled(w)).sum();
+    let squares: f64 = counts.iter().map(|&(w, n)| n * scaled(w) * scaled(w)).sum();
     let info = WeightInfo {
         column: name.clone(),
-        effective_n: stats::kish_effective_n(&scaled),
-        min: scaled.iter().copied().reduce(f64::min).unwrap_or(0.0),
-        max: scaled.iter().copied().reduce(f64::max).unwrap_or(0.0),
+        effective_n: if sum > 0.0 { sum * sum / squares } else { 0.0 },
+        min: counts.first().map_or(0.0, |&(w, _)| scaled(w)),
+        max: counts.last().map_or(0.0, |&(w, _)| scaled(w)),
     };
-    let mut out = frame.clone();
-    out.with_column(Column::new(name.as_str().into(), scaled))?;
-    Ok((out, Some(info)))
+    (Some(mean), Some(info))
 }
 
 /// One table's groups and per-question results: the whole analysis of one set of rows
@@ -170,10 +223,13 @@ pub(crate) struct Table {
     pub questions: Vec<QuestionResult>,
 }
 
-pub(crate) fn tabulate(survey: &Survey, frame: &DataFrame, ctx: &Context<'_>) -> Result<Table> {
-    let cells = cells::tabulate(survey, frame)?;
-    let decision = groups::decide(survey, &cells::sizes(&cells));
-    let answered = frame.height() as u64;
+pub(crate) fn tabulate(
+    survey: &Survey,
+    cells: &[cells::Cell],
+    answered: u64,
+    ctx: &Context<'_>,
+) -> Table {
+    let decision = groups::decide(survey, &cells::sizes(cells));
     let groupings: Vec<Grouping> = decision
         .groupings
         .iter()
@@ -307,11 +363,11 @@ pub(crate) fn tabulate(survey: &Survey, frame: &DataFrame, ctx: &Context<'_>) ->
             }
         })
         .collect();
-    Ok(Table {
+    Table {
         decision,
         groupings,
         questions,
-    })
+    }
 }
 
 fn choice_info(question: &crate::survey::Question) -> Vec<ChoiceInfo> {
@@ -345,20 +401,6 @@ fn plain_choice(
         nonsubstantive,
         neutral: false,
     }
-}
-
-/// Earliest and latest submission time, when responses carry them.
-fn fielding_period(responses: &Responses) -> Result<(Option<String>, Option<String>)> {
-    let times = responses
-        .frame()
-        .column(column::SUBMITTED_AT)?
-        .cast(&DataType::Int64)?;
-    let times = times.i64()?;
-    let format = |ms: Option<i64>| {
-        ms.and_then(chrono::DateTime::from_timestamp_millis)
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
-    };
-    Ok((format(times.min()), format(times.max())))
 }
 
 fn anonymity_rule(survey: &Survey) -> String {

@@ -5,12 +5,12 @@
 use std::collections::HashMap;
 
 use polars::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::aggregates::{
     GroupResult, GroupShift, Movement, QuestionResult, RoundResult, Rounds, ShareChange, Shift,
 };
-use super::measures::Context;
-use super::{ROUND, tabulate};
+use super::{ROUND, Table};
 use crate::error::Result;
 use crate::ingest::column;
 use crate::survey::{QuestionKind, Survey};
@@ -32,29 +32,35 @@ pub fn split(frame: &DataFrame) -> Result<Option<Vec<(u32, DataFrame)>>> {
     Ok(Some(out))
 }
 
-pub fn analyse(survey: &Survey, split: &[(u32, DataFrame)], ctx: &Context<'_>) -> Result<Rounds> {
-    let rounds: Vec<RoundResult> = split
-        .iter()
-        .map(|(round, frame)| {
-            let table = tabulate(survey, frame, ctx)?;
-            Ok(RoundResult {
-                round: *round,
-                respondents: frame.height() as u64,
-                groupings: table.groupings,
-                questions: table.questions,
-            })
+/// One round, tabulated, with its respondents' ordinal answers (for the movements).
+pub struct RoundInput<'a> {
+    pub round: u32,
+    pub respondents: u64,
+    pub table: Table,
+    pub answers: &'a [RoundAnswers],
+}
+
+pub fn analyse(survey: &Survey, rounds: Vec<RoundInput<'_>>) -> Rounds {
+    let answers: Vec<&[RoundAnswers]> = rounds.iter().map(|r| r.answers).collect();
+    let rounds: Vec<RoundResult> = rounds
+        .into_iter()
+        .map(|r| RoundResult {
+            round: r.round,
+            respondents: r.respondents,
+            groupings: r.table.groupings,
+            questions: r.table.questions,
         })
-        .collect::<Result<_>>()?;
+        .collect();
     let mut shifts = Vec::new();
-    for (pair, frames) in rounds.windows(2).zip(split.windows(2)) {
+    for (pair, answers) in rounds.windows(2).zip(answers.windows(2)) {
         shifts.push(Shift {
             from: pair[0].round,
             to: pair[1].round,
             groups: group_shifts(&pair[0], &pair[1]),
-            respondents: movements(survey, &frames[0].1, &frames[1].1)?,
+            respondents: movements(survey, answers[0], answers[1]),
         });
     }
-    Ok(Rounds { rounds, shifts })
+    Rounds { rounds, shifts }
 }
 
 fn share_changes(
@@ -130,53 +136,89 @@ fn question_shift(q: &QuestionResult, a: &GroupResult, b: &GroupResult) -> Vec<G
     }
 }
 
+/// One respondent's answers to the ordinal questions of one round (likert questions and
+/// matrix rows, in [`ordinal_columns`] order), for pairing them with the next round. A
+/// move needs the same respondent in both rounds, which no count per cell gives.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RoundAnswers {
+    pub respondent: String,
+    pub levels: Vec<Option<u8>>,
+}
+
+/// The ordinal columns movements are counted on: (question, matrix row, column, number of
+/// ordered levels).
+pub(super) fn ordinal_columns(survey: &Survey) -> Vec<(String, Option<String>, String, usize)> {
+    let mut out = Vec::new();
+    for question in &survey.questions {
+        match &question.kind {
+            QuestionKind::Likert { scale } => out.push((
+                question.id.clone(),
+                None,
+                question.id.clone(),
+                scale.ordered,
+            )),
+            QuestionKind::Matrix { rows, scale } => {
+                for r in rows {
+                    out.push((
+                        question.id.clone(),
+                        Some(r.code.clone()),
+                        column::choice(&question.id, &r.code),
+                        scale.ordered,
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every respondent's ordinal answers in `frame` (one round), sorted by respondent.
+pub fn answers(survey: &Survey, frame: &DataFrame) -> Result<Vec<RoundAnswers>> {
+    let columns: Vec<Vec<Option<u8>>> = ordinal_columns(survey)
+        .iter()
+        .map(|(_, _, name, _)| Ok(frame.column(name)?.u8()?.iter().collect()))
+        .collect::<Result<_>>()?;
+    let mut out: Vec<RoundAnswers> = frame
+        .column(column::RESPONDENT_ID)?
+        .str()?
+        .iter()
+        .enumerate()
+        .filter_map(|(row, id)| {
+            id.map(|id| RoundAnswers {
+                respondent: id.to_string(),
+                levels: columns.iter().map(|c| c[row]).collect(),
+            })
+        })
+        .collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
 /// Per ordinal question (the position first, as it comes in the survey; matrix rows one
 /// by one): of the respondents with a substantive answer in both rounds, how many moved
 /// up the scale, down, or stayed.
-fn movements(survey: &Survey, from: &DataFrame, to: &DataFrame) -> Result<Vec<Movement>> {
-    let ids = |frame: &DataFrame| -> Result<Vec<Option<String>>> {
-        Ok(frame
-            .column(column::RESPONDENT_ID)?
-            .str()?
-            .iter()
-            .map(|s| s.map(str::to_string))
-            .collect())
-    };
-    let later: HashMap<String, usize> = ids(to)?
+fn movements(survey: &Survey, from: &[RoundAnswers], to: &[RoundAnswers]) -> Vec<Movement> {
+    let later: HashMap<&str, &RoundAnswers> =
+        to.iter().map(|a| (a.respondent.as_str(), a)).collect();
+    let pairs: Vec<(&RoundAnswers, &RoundAnswers)> = from
+        .iter()
+        .filter_map(|a| later.get(a.respondent.as_str()).map(|b| (a, *b)))
+        .collect();
+    ordinal_columns(survey)
         .into_iter()
         .enumerate()
-        .filter_map(|(i, id)| id.map(|id| (id, i)))
-        .collect();
-    let pairs: Vec<(usize, usize)> = ids(from)?
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, id)| id.and_then(|id| later.get(&id).map(|&j| (i, j))))
-        .collect();
-    let mut out = Vec::new();
-    for question in &survey.questions {
-        let (columns, ordered): (Vec<(Option<String>, String)>, usize) = match &question.kind {
-            QuestionKind::Likert { scale } => (vec![(None, question.id.clone())], scale.ordered),
-            QuestionKind::Matrix { rows, scale } => (
-                rows.iter()
-                    .map(|r| (Some(r.code.clone()), column::choice(&question.id, &r.code)))
-                    .collect(),
-                scale.ordered,
-            ),
-            _ => continue,
-        };
-        for (row, name) in columns {
-            let a: Vec<Option<u8>> = from.column(&name)?.u8()?.iter().collect();
-            let b: Vec<Option<u8>> = to.column(&name)?.u8()?.iter().collect();
+        .map(|(c, (question, row, _, ordered))| {
             let mut m = Movement {
-                question: question.id.clone(),
+                question,
                 row,
                 both: 0,
                 up: 0,
                 down: 0,
                 same: 0,
             };
-            for &(i, j) in &pairs {
-                let (Some(x), Some(y)) = (a[i], b[j]) else {
+            for (a, b) in &pairs {
+                let (Some(x), Some(y)) = (a.levels[c], b.levels[c]) else {
                     continue;
                 };
                 if usize::from(x) >= ordered || usize::from(y) >= ordered {
@@ -189,8 +231,7 @@ fn movements(survey: &Survey, from: &DataFrame, to: &DataFrame) -> Result<Vec<Mo
                     std::cmp::Ordering::Equal => m.same += 1,
                 }
             }
-            out.push(m);
-        }
-    }
-    Ok(out)
+            m
+        })
+        .collect()
 }

@@ -8,9 +8,11 @@
 //! nobody can read and, on a large panel, cost more than the rest of the analysis.
 
 use std::cmp::Ordering;
+use std::collections::BTreeMap;
 
 use polars::prelude::*;
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::aggregates::{QuestionText, RespondentTexts, TEXTS_PER_GROUP, TextGroup};
 use super::groups::LevelGroup;
@@ -72,63 +74,62 @@ impl<'a> TextColumns<'a> {
         hash ^ (hash >> 31)
     }
 
-    fn respondent(&self, row: usize) -> RespondentTexts {
-        RespondentTexts {
+    fn sampled(&self, seed: u64, row: usize) -> SampledTexts {
+        SampledTexts {
+            hash: self.hash(seed, row),
             texts: self
                 .answers(row)
-                .map(|(question, text)| QuestionText {
-                    question: question.to_string(),
-                    text: text.to_string(),
-                })
+                .map(|(question, text)| (question.to_string(), text.to_string()))
                 .collect(),
         }
     }
 }
 
-/// Each position group's respondents with the free text they gave. Within a group,
-/// respondents are sorted by their text, so the order reveals nothing about who answered
-/// first or in which file. `seed` picks the sample of a group above [`TEXTS_PER_GROUP`].
-pub fn by_position(
-    survey: &Survey,
-    frame: &DataFrame,
-    groups: &[LevelGroup],
-    seed: u64,
-) -> Result<Vec<TextGroup>> {
-    by_position_capped(survey, frame, groups, seed, TEXTS_PER_GROUP)
+/// The free text of one position level in one table: how many respondents gave any, and
+/// the (at most [`TEXTS_PER_GROUP`]) whose answers have the smallest seeded hash. A group
+/// of levels lists the smallest of its levels' lists, so keeping that many per level (and
+/// per partition) loses nothing: merging is taking the smallest of the union.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelTexts {
+    /// The position level's index in its scale.
+    pub level: usize,
+    /// Respondents of the level who gave any free text.
+    pub answered: u64,
+    /// The kept respondents, by ascending (hash, answers).
+    pub sample: Vec<SampledTexts>,
 }
 
-fn by_position_capped(
+/// One respondent's free-text answers with their seeded hash.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SampledTexts {
+    /// The seeded hash the sample is chosen by (smallest first).
+    pub hash: u64,
+    /// (question, answer) pairs in survey order.
+    pub texts: Vec<(String, String)>,
+}
+
+/// Each position level's free text in `frame`, in level order (levels nobody gave text in
+/// are left out).
+pub fn by_level(survey: &Survey, frame: &DataFrame, seed: u64) -> Result<Vec<LevelTexts>> {
+    by_level_capped(survey, frame, seed, TEXTS_PER_GROUP)
+}
+
+fn by_level_capped(
     survey: &Survey,
     frame: &DataFrame,
-    groups: &[LevelGroup],
     seed: u64,
     cap: usize,
-) -> Result<Vec<TextGroup>> {
+) -> Result<Vec<LevelTexts>> {
     let questions: Vec<&str> = survey
         .questions
         .iter()
         .filter(|q| matches!(q.kind, QuestionKind::Text { .. }))
         .map(|q| q.id.as_str())
         .collect();
-    let mut out: Vec<TextGroup> = groups
-        .iter()
-        .map(|g| TextGroup {
-            group: g.key.clone(),
-            label: g.label.clone(),
-            n: g.n,
-            answered: 0,
-            left_out: 0,
-            respondents: Vec::new(),
-        })
-        .collect();
-    if questions.is_empty() || groups.is_empty() {
-        return Ok(out);
+    if questions.is_empty() || frame.height() == 0 {
+        return Ok(Vec::new());
     }
-    // Which group each position level belongs to, looked up once per level.
     let levels = survey.position_scale().levels.len();
-    let group_of: Vec<Option<usize>> = (0..levels)
-        .map(|level| groups.iter().position(|g| g.levels.contains(&level)))
-        .collect();
     let position = frame.column(&survey.position_question().id)?.u8()?;
     let columns = TextColumns {
         columns: questions
@@ -137,38 +138,114 @@ fn by_position_capped(
             .collect::<Result<_>>()?,
         questions,
     };
-    // The rows of each group that gave any free text.
-    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+    // The rows of each level that gave any free text.
+    let mut rows: Vec<Vec<usize>> = vec![Vec::new(); levels];
     for (row, level) in position.iter().enumerate() {
-        let group = level.and_then(|level| group_of.get(usize::from(level)).copied().flatten());
-        if let Some(group) = group {
+        if let Some(members) = level.and_then(|level| rows.get_mut(usize::from(level))) {
             if columns.has_any(row) {
-                rows[group].push(row);
+                members.push(row);
             }
         }
     }
-    for (group, mut members) in out.iter_mut().zip(rows) {
-        group.answered = members.len() as u64;
-        if members.len() > cap {
-            let mut keyed: Vec<(u64, usize)> = members
-                .par_iter()
-                .map(|&row| (columns.hash(seed, row), row))
-                .collect();
-            // Equal hashes (practically never) fall back on the answers, so the sample
-            // does not depend on row order either way.
-            keyed.select_nth_unstable_by(cap - 1, |a, b| {
-                a.0.cmp(&b.0).then_with(|| columns.compare(a.1, b.1))
-            });
-            members = keyed[..cap].iter().map(|&(_, row)| row).collect();
+    let mut out = Vec::new();
+    for (level, members) in rows.into_iter().enumerate() {
+        if members.is_empty() {
+            continue;
         }
-        group.left_out = group.answered - members.len() as u64;
-        members.par_sort_unstable_by(|&a, &b| columns.compare(a, b));
-        group.respondents = members
+        let answered = members.len() as u64;
+        let mut keyed: Vec<(u64, usize)> = members
             .par_iter()
-            .map(|&row| columns.respondent(row))
+            .map(|&row| (columns.hash(seed, row), row))
             .collect();
+        // Equal hashes (practically never) fall back on the answers, so the sample does
+        // not depend on row order either way.
+        let order = |a: &(u64, usize), b: &(u64, usize)| {
+            a.0.cmp(&b.0).then_with(|| columns.compare(a.1, b.1))
+        };
+        if keyed.len() > cap {
+            keyed.select_nth_unstable_by(cap - 1, order);
+            keyed.truncate(cap);
+        }
+        keyed.par_sort_unstable_by(order);
+        out.push(LevelTexts {
+            level,
+            answered,
+            sample: keyed
+                .par_iter()
+                .map(|&(_, row)| columns.sampled(seed, row))
+                .collect(),
+        });
     }
     Ok(out)
+}
+
+/// The free text of several tables (partitions of one table), level by level.
+pub fn merge(parts: impl IntoIterator<Item = LevelTexts>) -> Vec<LevelTexts> {
+    merge_capped(parts, TEXTS_PER_GROUP)
+}
+
+fn merge_capped(parts: impl IntoIterator<Item = LevelTexts>, cap: usize) -> Vec<LevelTexts> {
+    let mut levels: BTreeMap<usize, LevelTexts> = BTreeMap::new();
+    for part in parts {
+        match levels.get_mut(&part.level) {
+            Some(level) => {
+                level.answered += part.answered;
+                level.sample.extend(part.sample);
+                level.sample.sort_unstable();
+                level.sample.truncate(cap);
+            }
+            None => {
+                levels.insert(part.level, part);
+            }
+        }
+    }
+    levels.into_values().collect()
+}
+
+/// Each position group's respondents with the free text they gave. Within a group,
+/// respondents are sorted by their text, so the order reveals nothing about who answered
+/// first or in which file. A group above [`TEXTS_PER_GROUP`] lists the sample with the
+/// smallest seeded hashes.
+pub fn by_position(levels: &[LevelTexts], groups: &[LevelGroup]) -> Vec<TextGroup> {
+    by_position_capped(levels, groups, TEXTS_PER_GROUP)
+}
+
+fn by_position_capped(levels: &[LevelTexts], groups: &[LevelGroup], cap: usize) -> Vec<TextGroup> {
+    groups
+        .iter()
+        .map(|g| {
+            let members: Vec<&LevelTexts> = levels
+                .iter()
+                .filter(|l| g.levels.contains(&l.level))
+                .collect();
+            let answered: u64 = members.iter().map(|l| l.answered).sum();
+            let mut sample: Vec<&SampledTexts> =
+                members.iter().flat_map(|l| l.sample.iter()).collect();
+            sample.sort_unstable();
+            sample.truncate(cap);
+            sample.sort_unstable_by(|a, b| a.texts.cmp(&b.texts));
+            TextGroup {
+                group: g.key.clone(),
+                label: g.label.clone(),
+                n: g.n,
+                answered,
+                left_out: answered - sample.len() as u64,
+                respondents: sample
+                    .into_iter()
+                    .map(|s| RespondentTexts {
+                        texts: s
+                            .texts
+                            .iter()
+                            .map(|(question, text)| QuestionText {
+                                question: question.clone(),
+                                text: text.clone(),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -208,7 +285,8 @@ mod tests {
             merged_labels: Vec::new(),
         };
         let groups = [level("no", 0..1), level("yes", 2..3)];
-        by_position_capped(&survey, responses.frame(), &groups, seed, cap).unwrap()
+        let levels = by_level_capped(&survey, responses.frame(), seed, cap).unwrap();
+        by_position_capped(&levels, &groups, cap)
     }
 
     fn listed(group: &TextGroup) -> Vec<&str> {
@@ -248,5 +326,26 @@ mod tests {
         for text in listed(&groups[0]) {
             assert!(listed(&all[0]).contains(&text), "{text}");
         }
+    }
+
+    #[test]
+    fn samples_of_parts_merge_to_the_sample_of_the_whole() {
+        let survey = survey();
+        let responses = ingest_csv(&survey, &panel(false)).responses;
+        let frame = responses.frame();
+        let whole = by_level_capped(&survey, frame, 1, 6).unwrap();
+        // Every row on its own, and the table in three uneven slices.
+        for cuts in [(0..=40).collect::<Vec<i64>>(), vec![0, 7, 31, 40]] {
+            let parts = cuts.windows(2).flat_map(|w| {
+                let part = frame.slice(w[0], (w[1] - w[0]) as usize);
+                by_level_capped(&survey, &part, 1, 6).unwrap()
+            });
+            assert_eq!(merge_capped(parts, 6), whole);
+        }
+        assert!(
+            whole
+                .iter()
+                .all(|l| l.answered == 15 && l.sample.len() == 6)
+        );
     }
 }

@@ -65,7 +65,8 @@ struct Planned {
     plan: Plan,
 }
 
-/// Every chart the aggregates call for, rendered in parallel, in a fixed order: the
+/// Every chart the aggregates call for, rendered in parallel (each chart a task of its
+/// own, its SVG and PNG drawn side by side), returned in a fixed order: the
 /// position distribution (id: the position question's), the response panel
 /// (`response-panel`), then each question's main chart in survey order (its id: diverging
 /// bars for likert and matrix questions, a heatmap for multiple choice, a distribution
@@ -79,6 +80,9 @@ pub fn render_all(aggregates: &Aggregates) -> Result<Vec<Chart>> {
     }
     plan_all(aggregates)
         .par_iter()
+        // One chart per task: charts differ in cost tenfold (a matrix's diverging bars
+        // against a small distribution), and halves of the list would leave a thread idle.
+        .with_max_len(1)
         .map(|p| {
             let (svg, png) = match &p.plan {
                 Plan::Position(chart) => render(chart)?,
@@ -116,9 +120,14 @@ fn plan_all(a: &Aggregates) -> Vec<Planned> {
     planned
 }
 
-/// Draws a chart twice: SVG at 1× (with the full text of fitted labels as titles) and
-/// PNG at 2×.
+/// Draws a chart twice, at once: SVG at 1× (with the full text of fitted labels as
+/// titles) and PNG at 2×, the slower (rasterising four times the pixels, then encoding).
 fn render<C: Draw>(chart: &C) -> Result<(String, Vec<u8>)> {
+    let (svg, png) = rayon::join(|| render_svg(chart), || render_png(chart));
+    Ok((svg?, png?))
+}
+
+fn render_svg<C: Draw>(chart: &C) -> Result<String> {
     let (width, height) = chart.size();
     let mut svg = String::new();
     {
@@ -128,7 +137,11 @@ fn render<C: Draw>(chart: &C) -> Result<(String, Vec<u8>)> {
             .map_err(drawing_error)?;
         area.present().map_err(drawing_error)?;
     }
-    let svg = with_label_titles(&svg, &chart.labels());
+    Ok(with_label_titles(&svg, &chart.labels()))
+}
+
+fn render_png<C: Draw>(chart: &C) -> Result<Vec<u8>> {
+    let (width, height) = chart.size();
     let (w2, h2) = (width * 2, height * 2);
     let mut pixels = vec![255u8; (w2 as usize) * (h2 as usize) * 3];
     {
@@ -144,7 +157,7 @@ fn render<C: Draw>(chart: &C) -> Result<(String, Vec<u8>)> {
     image
         .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
         .map_err(|e| Error::internal(format!("encoding PNG: {e}")))?;
-    Ok((svg, png))
+    Ok(png)
 }
 
 fn drawing_error<E: std::error::Error + Send + Sync>(e: DrawingAreaErrorKind<E>) -> Error {

@@ -1,6 +1,7 @@
 //! One function per command, each calling the stages in order. `main.rs` parses the
 //! arguments, calls [`dispatch`], prints any error once, and exits with its code.
 
+mod analyze;
 mod check;
 mod form;
 mod import;
@@ -45,9 +46,47 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             survey,
             files,
             out,
+            rows_per_partition,
             read,
             strictness,
-        } => ingest::run(&survey.survey, &files, &out, &read.options(&strictness)),
+        } => ingest::run(
+            &survey.survey,
+            &files,
+            &out,
+            &read.options(&strictness),
+            rows_per_partition,
+        ),
+        Command::Analyze {
+            survey,
+            file,
+            out,
+            partial,
+            read,
+            strictness,
+            analysis,
+        } => analyze::run(
+            &survey.survey,
+            &file,
+            &out,
+            partial,
+            &read.options(&strictness),
+            &analysis.options(),
+        ),
+        Command::Report {
+            survey,
+            files,
+            from_partials: true,
+            out,
+            analysis,
+            report,
+            ..
+        } => report::from_partials(
+            &survey.survey,
+            &files,
+            &out,
+            &analysis.options(),
+            &report.options(),
+        ),
         Command::Report {
             survey,
             files,
@@ -56,6 +95,7 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             strictness,
             analysis,
             report,
+            ..
         } => report::run(
             &survey.survey,
             &files,

@@ -1,7 +1,7 @@
 use std::path::{Path, PathBuf};
 
-use crate::error::{Outcome, Result};
-use crate::ingest::ReadOptions;
+use crate::error::{Error, Outcome, Result};
+use crate::ingest::{Counts, FileCounts, ReadOptions, Rejects};
 use crate::output::{self, OutputFile};
 use crate::report::{DataQuality, Inputs, Provenance, ReportOptions};
 use crate::survey::Survey;
@@ -30,6 +30,79 @@ pub fn run(
         written.len()
     );
     Ok(outcome)
+}
+
+/// `canvass report SURVEY PARTIAL... --from-partials --out DIR`: the partial aggregates
+/// merged, then charted and reported as `report` does. The data-quality section lists
+/// each partial file with the respondents it holds (ingest accounted for the rejected
+/// rows when the partitions were made), and the provenance the partial files.
+pub fn from_partials(
+    arg: &str,
+    files: &[PathBuf],
+    out: &Path,
+    analysis: &analyze::Options,
+    presentation: &ReportOptions,
+) -> Result<Outcome> {
+    let loaded = super::load_survey(arg)?;
+    let survey = &loaded.survey;
+    if let Some(lang) = &presentation.lang {
+        report::check_language(survey, lang)?;
+    }
+    if let Some(problem) = analysis.problem() {
+        return Err(Error::Usage(problem));
+    }
+    let partials = super::analyze::read_partials(files)?;
+    // Each partial stands for the accepted rows it was made from: ingest counted the
+    // rejected ones when the partitions were written.
+    let counts: Vec<FileCounts> = files
+        .iter()
+        .zip(&partials)
+        .map(|(file, partial)| FileCounts {
+            file: file.display().to_string(),
+            counts: Counts {
+                rows_read: partial.respondents,
+                accepted: partial.respondents,
+                rejected: 0,
+            },
+        })
+        .collect();
+    for (file, partial) in files.iter().zip(&partials) {
+        if let Some(problem) = partial.problem(survey, analysis) {
+            return Err(Error::Usage(format!(
+                "{}: cannot merge these partial aggregates: {problem}",
+                file.display()
+            )));
+        }
+    }
+    let aggregates = analyze::merge(survey, partials, analysis)?;
+    let aggregates = match &presentation.lang {
+        Some(lang) => report::translate(&aggregates, survey, lang)?,
+        None => aggregates,
+    };
+    let charts = chart::render_all(&aggregates)?;
+    let provenance = Provenance::of(&super::survey_path(arg), files)?;
+    let written = report::render(
+        Inputs {
+            survey,
+            aggregates: &aggregates,
+            charts: &charts,
+            quality: DataQuality {
+                files: &counts,
+                rejects: &Rejects::default(),
+            },
+            provenance: &provenance,
+        },
+        presentation.formats,
+    )?;
+    output::write_all(out, &written)?;
+    eprintln!(
+        "merged {} partial aggregates of {} respondents; wrote the report to {}/ ({} files; open index.html)",
+        files.len(),
+        aggregates.panel.answered,
+        out.display(),
+        written.len()
+    );
+    Ok(Outcome::Clean)
 }
 
 /// A survey, the file it was read from, and its response files.

@@ -6,6 +6,8 @@
 
 mod cell;
 pub mod mapping;
+/// The response table in Parquet partitions (`ingest --rows-per-partition`, `analyze --partial`).
+pub mod partition;
 mod problems;
 mod read;
 mod responses;

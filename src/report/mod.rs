@@ -20,6 +20,7 @@ use crate::output::OutputFile;
 use crate::survey::Survey;
 
 pub use findings::key_findings;
+pub use json::aggregates as aggregates_json;
 pub use parquet::{aggregates_parquet, long_table};
 pub use provenance::{Provenance, Source, sha256_hex};
 pub use translate::{check_language, translate};
