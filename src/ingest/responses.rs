@@ -17,6 +17,8 @@
 //!
 //! An unanswered question (or one not shown to the respondent) is null in every column.
 
+use std::fmt::Write as _;
+
 use chrono::{DateTime, SecondsFormat};
 use polars::prelude::*;
 use polars_io::prelude::{ParquetCompression, ParquetWriter, StatisticsOptions};
@@ -119,7 +121,7 @@ impl Responses {
             let slice = Responses {
                 frame: self.frame.slice(start as i64, ROWS_AT_A_TIME),
             };
-            let cells: Vec<Vec<String>> = columns
+            let cells: Vec<CellRun> = columns
                 .columns
                 .iter()
                 .map(|(_, column)| slice.canonical_cells(survey, *column))
@@ -127,7 +129,7 @@ impl Responses {
             for row in 0..slice.len() {
                 for column in &cells {
                     writer
-                        .write_field(escape::csv_cell(&column[row]).as_bytes())
+                        .write_field(escape::csv_cell(column.cell(row)).as_bytes())
                         .map_err(csv_error)?;
                 }
                 writer
@@ -141,33 +143,34 @@ impl Responses {
     }
 
     /// One canonical column's cells, one per row.
-    fn canonical_cells(&self, survey: &Survey, column: CanonicalColumn) -> Result<Vec<String>> {
-        let strings = |name: &str| -> Result<Vec<String>> {
-            Ok(self
-                .frame
-                .column(name)?
-                .str()?
-                .iter()
-                .map(|v| v.unwrap_or_default().to_string())
-                .collect())
+    fn canonical_cells(&self, survey: &Survey, column: CanonicalColumn) -> Result<CellRun> {
+        let rows = self.len();
+        let strings = |name: &str| -> Result<CellRun> {
+            let mut run = CellRun::with_rows(rows);
+            for v in self.frame.column(name)?.str()?.iter() {
+                run.push(v.unwrap_or_default());
+            }
+            Ok(run)
         };
-        let numbers = |name: &str| -> Result<Vec<String>> {
+        let numbers = |name: &str| -> Result<CellRun> {
             let values = self.frame.column(name)?.cast(&DataType::Float64)?;
-            Ok(values
-                .f64()?
-                .iter()
-                .map(|v| v.map(format_number).unwrap_or_default())
-                .collect())
+            let mut run = CellRun::with_rows(rows);
+            for v in values.f64()?.iter() {
+                run.push_with(|text| {
+                    if let Some(n) = v {
+                        write_number(text, n)
+                    }
+                });
+            }
+            Ok(run)
         };
-        let codes = |name: &str, question: &Question| -> Result<Vec<String>> {
+        let codes = |name: &str, question: &Question| -> Result<CellRun> {
             let choices = question.choices();
-            Ok(self
-                .frame
-                .column(name)?
-                .u8()?
-                .iter()
-                .map(|v| v.map_or(String::new(), |i| choices[usize::from(i)].code.clone()))
-                .collect())
+            let mut run = CellRun::with_rows(rows);
+            for v in self.frame.column(name)?.u8()?.iter() {
+                run.push(v.map_or("", |i| choices[usize::from(i)].code.as_str()));
+            }
+            Ok(run)
         };
         Ok(match column {
             CanonicalColumn::RespondentId => strings(column::RESPONDENT_ID)?,
@@ -176,19 +179,23 @@ impl Responses {
                     .frame
                     .column(column::SUBMITTED_AT)?
                     .cast(&DataType::Int64)?;
-                times
-                    .i64()?
-                    .iter()
-                    .map(|v| v.map(format_timestamp).unwrap_or_default())
-                    .collect()
+                let mut run = CellRun::with_rows(rows);
+                for v in times.i64()?.iter() {
+                    run.push(&v.map(format_timestamp).unwrap_or_default());
+                }
+                run
             }
             CanonicalColumn::Weight => numbers(survey.weights.as_deref().unwrap_or_default())?,
             CanonicalColumn::Round => {
-                let rounds = self.frame.column(column::ROUND)?.u32()?.clone();
-                rounds
-                    .iter()
-                    .map(|r| r.map(|r| r.to_string()).unwrap_or_default())
-                    .collect()
+                let mut run = CellRun::with_rows(rows);
+                for r in self.frame.column(column::ROUND)?.u32()?.iter() {
+                    run.push_with(|text| {
+                        if let Some(r) = r {
+                            let _ = write!(text, "{r}");
+                        }
+                    });
+                }
+                run
             }
             CanonicalColumn::Coded(q, c) => {
                 let question = &survey.questions[q];
@@ -229,7 +236,7 @@ impl Responses {
 
     /// Multiple-choice ticks, or ranked codes in rank order, joined with `;`, from the
     /// columns `name.code`.
-    fn code_lists(&self, name: &str, question: &Question) -> Result<Vec<String>> {
+    fn code_lists(&self, name: &str, question: &Question) -> Result<CellRun> {
         let codes: Vec<&str> = question.choices().iter().map(|c| c.code.as_str()).collect();
         let ranked = matches!(question.kind, QuestionKind::Ranking { .. });
         let columns: Vec<Column> = codes
@@ -241,27 +248,66 @@ impl Responses {
                     .cast(&DataType::UInt8)?)
             })
             .collect::<Result<_>>()?;
-        let columns: Vec<UInt8Chunked> = columns
+        // Per choice, per row: the tick (1) or rank, 0 when none.
+        let columns: Vec<Vec<u8>> = columns
             .iter()
-            .map(|c| Ok(c.u8()?.clone()))
+            .map(|c| Ok(c.u8()?.iter().map(|v| v.unwrap_or(0)).collect()))
             .collect::<Result<_>>()?;
-        Ok((0..self.len())
-            .map(|row| {
-                let mut picked: Vec<(u8, &str)> = codes
-                    .iter()
-                    .zip(&columns)
-                    .filter_map(|(code, c)| c.get(row).filter(|&v| v > 0).map(|v| (v, *code)))
-                    .collect();
-                if ranked {
-                    picked.sort_unstable();
+        let mut run = CellRun::with_rows(self.len());
+        let mut picked: Vec<(u8, usize)> = Vec::with_capacity(codes.len());
+        for row in 0..self.len() {
+            picked.clear();
+            for (i, c) in columns.iter().enumerate() {
+                if c[row] > 0 {
+                    picked.push((c[row], i));
                 }
-                picked
-                    .iter()
-                    .map(|(_, code)| *code)
-                    .collect::<Vec<_>>()
-                    .join(&CODE_SEPARATOR.to_string())
-            })
-            .collect())
+            }
+            if ranked {
+                picked.sort_unstable();
+            }
+            run.push_with(|text| {
+                for (n, (_, i)) in picked.iter().enumerate() {
+                    if n > 0 {
+                        text.push(CODE_SEPARATOR);
+                    }
+                    text.push_str(codes[*i]);
+                }
+            });
+        }
+        Ok(run)
+    }
+}
+
+/// One canonical column's cells for a run of rows, end to end in one string: one
+/// allocation per column, not one per cell.
+struct CellRun {
+    text: String,
+    /// Where each cell ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl CellRun {
+    fn with_rows(rows: usize) -> CellRun {
+        CellRun {
+            text: String::new(),
+            ends: Vec::with_capacity(rows),
+        }
+    }
+
+    fn push(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends.push(self.text.len());
+    }
+
+    /// Appends a cell that `write` writes into the text.
+    fn push_with(&mut self, write: impl FnOnce(&mut String)) {
+        write(&mut self.text);
+        self.ends.push(self.text.len());
+    }
+
+    fn cell(&self, row: usize) -> &str {
+        let start = row.checked_sub(1).map_or(0, |r| self.ends[r]);
+        &self.text[start..self.ends[row]]
     }
 }
 
@@ -270,8 +316,8 @@ impl Responses {
 const PARQUET_ROW_GROUP_ROWS: usize = 512 * 512;
 
 /// Numbers as written in canonical files: the shortest form that reads back the same.
-fn format_number(n: f64) -> String {
-    format!("{n}")
+fn write_number(text: &mut String, n: f64) {
+    let _ = write!(text, "{n}");
 }
 
 fn format_timestamp(millis: i64) -> String {
