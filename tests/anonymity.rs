@@ -78,16 +78,6 @@ fn report(survey: &Path, responses: &Path, out: &Path, formats: &str) -> Value {
     serde_json::from_str(&fs::read_to_string(out.join("aggregates.json")).unwrap()).unwrap()
 }
 
-/// The side ids of the fixture's stance scale, with their levels.
-fn side_levels(side: &str) -> &'static [&'static str] {
-    match side {
-        "against" => &["sa", "la"],
-        "neutral" => &["id"],
-        "favour" => &["lf", "sf"],
-        other => panic!("unknown side {other}"),
-    }
-}
-
 /// Who is in a shown group: position groups name their levels; segment groups are the
 /// answers joined by `+`; crosses are `position|segment`.
 fn members(grouping: &str, group: &Value, people: &[Respondent]) -> BTreeSet<usize> {
