@@ -52,7 +52,7 @@ pub const BIDI_CONTROL_SHOWN: char = '\u{FFFD}';
 /// anyway), and ZWJ and ZWNJ are needed in emoji and in Persian and Indic scripts.
 /// Data files (JSON, Parquet, CSV) keep the text exactly as given.
 pub fn without_bidi_controls(text: &str) -> Cow<'_, str> {
-    if !text.contains(BIDI_CONTROLS) {
+    if !has_bidi_control(text) {
         return Cow::Borrowed(text);
     }
     Cow::Owned(
@@ -66,6 +66,18 @@ pub fn without_bidi_controls(text: &str) -> Cow<'_, str> {
             })
             .collect(),
     )
+}
+
+/// Whether `text` holds a bidi control, looked for by bytes since whole pages pass here:
+/// in UTF-8, U+202A–U+202E are `E2 80 AA`–`E2 80 AE` and U+2066–U+2069 `E2 81 A6`–`E2 81 A9`.
+fn has_bidi_control(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(0xE2, bytes).any(|i| {
+        matches!(
+            bytes.get(i + 1..i + 3),
+            Some([0x80, 0xAA..=0xAE] | [0x81, 0xA6..=0xA9])
+        )
+    })
 }
 
 /// Characters that begin a block (heading, list, quote, rule) only matter at the start.
@@ -217,6 +229,14 @@ mod tests {
         let kept = "z\u{200B}w\u{200D}\u{200E}\u{200F}";
         assert!(matches!(without_bidi_controls(kept), Cow::Borrowed(k) if k == kept));
         assert_eq!(markdown("\u{202E}1 | 2"), "\u{FFFD}1 \\| 2");
+        // The byte test agrees with the list on every character of those blocks.
+        for c in '\u{2000}'..='\u{206F}' {
+            assert_eq!(
+                has_bidi_control(&c.to_string()),
+                BIDI_CONTROLS.contains(&c),
+                "{c:?}"
+            );
+        }
     }
 
     #[test]
