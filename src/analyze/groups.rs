@@ -471,6 +471,42 @@ pub fn decide(survey: &Survey, sizes: &BTreeMap<CellKey, u64>) -> Decision {
                 reason: format!("some cells would have fewer than {min} respondents"),
             });
         }
+        // Complementary suppression. Each grouping above is safe alone, but groups of
+        // different groupings can be subtracted from each other: a side of 4 minus a
+        // segment group of 3 that lies inside it isolates one respondent, exactly the
+        // cross cell that was just refused. So a breakdown is added only if, with every
+        // grouping already shown, no set smaller than the threshold follows by sums;
+        // failing that, without its cross; failing that too, it is withheld.
+        let shown: Vec<&PlannedGrouping> = groupings.iter().collect();
+        let reveals = |extra: &[&PlannedGrouping]| {
+            let all: Vec<&PlannedGrouping> =
+                shown.iter().copied().chain(extra.iter().copied()).collect();
+            isolates_a_small_group(&all, sizes, min)
+        };
+        let differencing = format!(
+            "subtracting its groups from other groups shown would isolate fewer than {min} respondents"
+        );
+        if let Some(cross) = crossed.take() {
+            if reveals(&[&segment_grouping, &cross]) {
+                withheld.push(Withheld {
+                    grouping: cross.id.clone(),
+                    groups: Vec::new(),
+                    reason: differencing.clone(),
+                });
+            } else {
+                crossed = Some(cross);
+            }
+        }
+        if crossed.is_none() && reveals(&[&segment_grouping]) {
+            merged.retain(|m| m.grouping != id);
+            withheld.retain(|w| w.grouping != id);
+            withheld.push(Withheld {
+                grouping: id,
+                groups: Vec::new(),
+                reason: differencing,
+            });
+            continue;
+        }
         groupings.push(segment_grouping);
         groupings.extend(crossed);
     }
@@ -481,6 +517,137 @@ pub fn decide(survey: &Survey, sizes: &BTreeMap<CellKey, u64>) -> Decision {
         merged,
         withheld,
         all_suppressed,
+    }
+}
+
+/// Most unions of small atoms [`isolates_a_small_group`] tries before it answers yes, so
+/// that a case too large to decide withholds rather than reveals. Each try costs one
+/// vector addition, so even the limit takes well under a second.
+const MOST_UNIONS: usize = 200_000;
+
+/// Whether some set of at least one and fewer than `min` respondents follows from the
+/// sizes of the groups of `groupings` by adding and subtracting them (the overall minus
+/// every other group; a side minus a segment group inside it; longer chains). Every
+/// count, share and listed answer of a group is a sum over its respondents, so that set's
+/// answers would follow by the same sums.
+///
+/// Cells that every group treats alike form one *atom*. A set reached by sums is a union
+/// of atoms, and one of fewer than `min` respondents is a union of fewer than `min` atoms
+/// each smaller than `min`. The span's reduction is linear and zero exactly on the span,
+/// so a union is in the span when the reductions of its atoms sum to zero: the unions are
+/// tried depth first, adding one atom's reduction at a time. A panel large enough for its
+/// cells to reach the threshold has no small atoms and costs one elimination.
+fn isolates_a_small_group(
+    groupings: &[&PlannedGrouping],
+    sizes: &BTreeMap<CellKey, u64>,
+    min: u64,
+) -> bool {
+    if min <= 1 {
+        return false;
+    }
+    let groups: Vec<&PlannedGroup> = groupings.iter().flat_map(|g| &g.groups).collect();
+    let mut atoms: BTreeMap<Vec<bool>, u64> = BTreeMap::new();
+    for (key, &n) in sizes.iter().filter(|(_, n)| **n > 0) {
+        let signature = groups.iter().map(|g| g.members.contains(key)).collect();
+        *atoms.entry(signature).or_default() += n;
+    }
+    let atoms: Vec<(Vec<bool>, u64)> = atoms.into_iter().collect();
+    let mut span = Span::default();
+    for g in 0..groups.len() {
+        span.add(
+            atoms
+                .iter()
+                .map(|(s, _)| f64::from(u8::from(s[g])))
+                .collect(),
+        );
+    }
+    let small: Vec<(Vec<f64>, u64)> = (0..atoms.len())
+        .filter(|&a| atoms[a].1 < min)
+        .map(|a| {
+            let mut unit = vec![0.0; atoms.len()];
+            unit[a] = 1.0;
+            (span.reduce(unit), atoms[a].1)
+        })
+        .collect();
+    let mut search = UnionSearch {
+        small: &small,
+        min,
+        tried: 0,
+    };
+    search.from(0, 0, &vec![0.0; atoms.len()])
+}
+
+/// The depth-first search of [`isolates_a_small_group`]: each small atom's reduction and
+/// size.
+struct UnionSearch<'a> {
+    small: &'a [(Vec<f64>, u64)],
+    min: u64,
+    tried: usize,
+}
+
+impl UnionSearch<'_> {
+    /// Whether a union of `small[first..]` atoms, added to one of `total` respondents
+    /// whose reductions sum to `sum`, is in the span with fewer than `min` respondents
+    /// (or more than [`MOST_UNIONS`] had to be tried).
+    fn from(&mut self, first: usize, total: u64, sum: &[f64]) -> bool {
+        for i in first..self.small.len() {
+            let (reduced, n) = &self.small[i];
+            let total = total + n;
+            if total >= self.min {
+                continue;
+            }
+            self.tried += 1;
+            if self.tried > MOST_UNIONS {
+                return true;
+            }
+            let sum: Vec<f64> = sum.iter().zip(reduced).map(|(a, b)| a + b).collect();
+            if sum.iter().all(|x| x.abs() <= Span::ZERO) || self.from(i + 1, total, &sum) {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// The linear span of some vectors, kept in reduced row echelon form.
+#[derive(Default)]
+struct Span {
+    /// Each row with the column of its leading 1.
+    rows: Vec<(usize, Vec<f64>)>,
+}
+
+impl Span {
+    /// Entries are sums of a few ±1s, so anything this small is zero.
+    const ZERO: f64 = 1e-9;
+
+    /// `v` less its part along each row. The rows are in reduced echelon form (each zero
+    /// at the others' leading columns), so this is linear in `v`, and zero exactly when
+    /// `v` is in the span.
+    fn reduce(&self, mut v: Vec<f64>) -> Vec<f64> {
+        for (pivot, row) in &self.rows {
+            let factor = v[*pivot];
+            if factor.abs() > Self::ZERO {
+                v.iter_mut().zip(row).for_each(|(x, r)| *x -= factor * r);
+            }
+        }
+        v
+    }
+
+    /// Adds `v` to the span, keeping the rows in reduced echelon form.
+    fn add(&mut self, v: Vec<f64>) {
+        let mut v = self.reduce(v);
+        let Some(pivot) = v.iter().position(|x| x.abs() > Self::ZERO) else {
+            return;
+        };
+        let lead = v[pivot];
+        v.iter_mut().for_each(|x| *x /= lead);
+        for (_, row) in &mut self.rows {
+            let factor = row[pivot];
+            if factor.abs() > Self::ZERO {
+                row.iter_mut().zip(&v).for_each(|(x, r)| *x -= factor * r);
+            }
+        }
+        self.rows.push((pivot, v));
     }
 }
 
@@ -702,6 +869,144 @@ mod tests {
         let p = partition(&s, &[1, 5, 1], 3);
         assert_eq!(keys(&p.levels), vec![("a+b+c", 7)]);
         assert!(p.sides.is_empty());
+    }
+
+    fn grouping(id: &str, groups: Vec<(Members, u64)>) -> PlannedGrouping {
+        PlannedGrouping {
+            id: id.into(),
+            label: id.into(),
+            groups: groups
+                .into_iter()
+                .enumerate()
+                .map(|(i, (members, n))| PlannedGroup {
+                    key: format!("{id}{i}"),
+                    label: String::new(),
+                    levels: Vec::new(),
+                    n,
+                    merged: false,
+                    members,
+                })
+                .collect(),
+        }
+    }
+
+    fn cells(sizes: &[((usize, usize), u64)]) -> BTreeMap<CellKey, u64> {
+        sizes
+            .iter()
+            .map(|&((position, slot), n)| {
+                let key = CellKey {
+                    position,
+                    segments: vec![Some(slot)],
+                };
+                (key, n)
+            })
+            .collect()
+    }
+
+    /// Two positions of 4; a segment answer given by 3, all at the first position.
+    fn nested() -> Vec<PlannedGrouping> {
+        let segment = |slot| Members::Segment {
+            segment: 0,
+            slots: vec![Some(slot)],
+        };
+        vec![
+            grouping("overall", vec![(Members::Position(0..2), 8)]),
+            grouping(
+                "position",
+                vec![(Members::Position(0..1), 4), (Members::Position(1..2), 4)],
+            ),
+            grouping("segment", vec![(segment(0), 3), (segment(1), 5)]),
+        ]
+    }
+
+    #[test]
+    fn a_position_group_minus_a_segment_group_inside_it_is_caught() {
+        let all = nested();
+        let sizes = cells(&[((0, 0), 3), ((0, 1), 1), ((1, 1), 4)]);
+        let refs: Vec<&PlannedGrouping> = all.iter().collect();
+        // position 0 (4) − segment answer 0 (3) = the one respondent at (0, 1).
+        assert!(isolates_a_small_group(&refs, &sizes, 3));
+        assert!(
+            !isolates_a_small_group(&refs[..2], &sizes, 3),
+            "alone, safe"
+        );
+        assert!(
+            !isolates_a_small_group(&refs, &sizes, 1),
+            "a threshold of 1"
+        );
+        // With that cell at 3 nothing small follows, however the groups are combined.
+        let sizes = cells(&[((0, 0), 3), ((0, 1), 3), ((1, 1), 4)]);
+        assert!(!isolates_a_small_group(&refs, &sizes, 3));
+    }
+
+    #[test]
+    fn longer_chains_of_sums_are_caught_too() {
+        // Overall 9 = positions 4 + 5 = answers 3 + 3 + 3; answer 0 lies inside position
+        // 0 and answer 2 inside position 1, so answer 1 splits 1 + 2, and position 0 minus
+        // answer 0 isolates one respondent; a chain with no nested group does not.
+        let segment = |slot| Members::Segment {
+            segment: 0,
+            slots: vec![Some(slot)],
+        };
+        let all = [
+            grouping("overall", vec![(Members::Position(0..2), 9)]),
+            grouping(
+                "position",
+                vec![(Members::Position(0..1), 4), (Members::Position(1..2), 5)],
+            ),
+            grouping(
+                "segment",
+                vec![(segment(0), 3), (segment(1), 3), (segment(2), 3)],
+            ),
+        ];
+        let refs: Vec<&PlannedGrouping> = all.iter().collect();
+        let sizes = cells(&[((0, 0), 3), ((0, 1), 1), ((1, 1), 2), ((1, 2), 3)]);
+        assert!(isolates_a_small_group(&refs, &sizes, 3));
+        let sizes = cells(&[
+            ((0, 0), 2),
+            ((0, 1), 2),
+            ((1, 0), 1),
+            ((1, 1), 1),
+            ((1, 2), 3),
+        ]);
+        assert!(
+            isolates_a_small_group(&refs, &sizes, 3),
+            "answer 2 inside position 1"
+        );
+        let sizes = cells(&[
+            ((0, 0), 2),
+            ((0, 1), 2),
+            ((1, 0), 1),
+            ((1, 1), 1),
+            ((0, 2), 1),
+            ((1, 2), 2),
+        ]);
+        assert!(!isolates_a_small_group(&refs, &sizes, 3));
+    }
+
+    #[test]
+    fn a_grid_of_single_respondents_is_decided_without_giving_up() {
+        // Six positions × six answers, one respondent in each cell, threshold 5: 36 small
+        // atoms, about 67,000 unions under 5 to try, and none is in the span.
+        let segment = |slot| Members::Segment {
+            segment: 0,
+            slots: vec![Some(slot)],
+        };
+        let all = [
+            grouping("overall", vec![(Members::Position(0..6), 36)]),
+            grouping(
+                "position",
+                (0..6).map(|p| (Members::Position(p..p + 1), 6)).collect(),
+            ),
+            grouping("segment", (0..6).map(|a| (segment(a), 6)).collect()),
+        ];
+        let refs: Vec<&PlannedGrouping> = all.iter().collect();
+        let grid: Vec<((usize, usize), u64)> = (0..6)
+            .flat_map(|p| (0..6).map(move |a| ((p, a), 1)))
+            .collect();
+        let started = std::time::Instant::now();
+        assert!(!isolates_a_small_group(&refs, &cells(&grid), 5));
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
     }
 
     #[test]

@@ -413,7 +413,8 @@ fn anonymity_rule(survey: &Survey) -> String {
          non-substantive answers and \"not answered\" are pooled into one \"other\" group (adjacent \
          levels of an ordinal segment are merged first); a pool still below {k} joins the smallest group. \
          A cross of position (or, failing that, side) with a segment is shown only if every non-empty \
-         cell has at least {k} respondents. The same groups are used for every count, share, interval, \
+         cell has at least {k} respondents, and a segment breakdown or cross is shown only if its groups \
+         and those already shown cannot be added and subtracted to isolate fewer than {k}. The same groups are used for every count, share, interval, \
          measure, quote, coded-text table and round. Within a group, free-text answers are sorted, not \
          listed in arrival order. The overall distribution of the position question is shown in full: \
          it counts positions without attributing any other answer to them."

@@ -96,7 +96,15 @@ pub fn render_all(aggregates: &Aggregates) -> Result<Vec<Chart>> {
                 id: p.id.clone(),
                 title: p.title.clone(),
                 description: p.description.clone(),
-                svg: with_title(&svg, &p.id, &p.title, &p.description),
+                // The SVG files are opened on their own too, so they get the bidi rule
+                // of every page (the PNG's text is drawn without bidi reordering).
+                svg: escape::without_bidi_controls(&with_title(
+                    &svg,
+                    &p.id,
+                    &p.title,
+                    &p.description,
+                ))
+                .into_owned(),
                 png,
             })
         })

@@ -345,9 +345,24 @@ impl Label {
     }
 }
 
+/// Width of the narrowest visible glyph of the bundled font, as a fraction of the font
+/// size (DejaVu Sans' space and `i` are about 0.27–0.32 em): a bound on how many
+/// characters a line can hold. Zero-width characters are narrower, so a label made of
+/// them is shortened sooner than it would need to be, which is harmless.
+const NARROWEST_GLYPH: f64 = 0.2;
+
 /// Greedy word wrap into lines no wider than `width` 1× pixels, at most `max_lines`; a
 /// last line that still does not fit ends with "…". Words longer than a line are cut.
 pub fn wrap(text: &str, size: f64, bold: bool, width: f64, max_lines: usize) -> Vec<String> {
+    // Measuring costs time in the length of what is measured, and wrapping and shortening
+    // measure again and again, so a 1 MB label took minutes. No line can show more than
+    // `width / (NARROWEST_GLYPH × size)` characters, so the text is cut to what the lines
+    // could hold (plus one, to know it was cut) before anything is measured.
+    let most = max_lines * ((width / (NARROWEST_GLYPH * size)).ceil().max(1.0) as usize + 1);
+    let (text, cut) = match text.char_indices().nth(most) {
+        Some((end, _)) => (&text[..end], true),
+        None => (text, false),
+    };
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in text.split_whitespace() {
@@ -370,6 +385,10 @@ pub fn wrap(text: &str, size: f64, bold: bool, width: f64, max_lines: usize) -> 
         lines.truncate(max_lines);
         let last = lines.last_mut().expect("max_lines >= 1");
         last.push('…');
+    } else if cut {
+        if let Some(last) = lines.last_mut() {
+            last.push('…');
+        }
     }
     for line in &mut lines {
         while text_width(line, size, bold) > width && line.chars().count() > 1 {
@@ -398,6 +417,30 @@ mod tests {
         let short = wrap(text, 12.0, false, 120.0, 2);
         assert_eq!(short.len(), 2);
         assert!(short[1].ends_with('…'), "{short:?}");
+    }
+
+    #[test]
+    fn a_megabyte_label_is_cut_before_it_is_measured() {
+        let words = "<script>window.__pwned=1</script> ".repeat(30_000);
+        let one_word = "x".repeat(1 << 20);
+        for text in [words.as_str(), one_word.as_str()] {
+            let started = std::time::Instant::now();
+            let lines = wrap(text, 12.0, false, 200.0, 2);
+            // Measuring the whole text once per word or per removed character took minutes.
+            assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+            assert!((1..=2).contains(&lines.len()), "{lines:?}");
+            assert!(lines.last().unwrap().ends_with('…'), "{lines:?}");
+            assert!(lines.iter().all(|l| text_width(l, 12.0, false) <= 200.0));
+            assert!(
+                text.starts_with(lines[0].trim_end_matches('…')),
+                "{lines:?}"
+            );
+        }
+        // Text that fits is not cut.
+        assert_eq!(
+            wrap("short label", 12.0, false, 200.0, 1),
+            vec!["short label"]
+        );
     }
 
     #[test]

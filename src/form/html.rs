@@ -90,7 +90,8 @@ pub fn form(survey: &Survey) -> String {
             }
         }
     };
-    page.into_string()
+    // No bidi control is canvass's own, so this reaches every survey text on the page.
+    crate::escape::without_bidi_controls(&page.into_string()).into_owned()
 }
 
 fn respondent_field() -> Markup {

@@ -75,7 +75,9 @@ pub fn report(inputs: Inputs<'_>) -> String {
             }
         }
     };
-    page.into_string()
+    // canvass writes no bidi control itself, so replacing them in the page replaces them
+    // in every text it shows, the inline SVG charts included.
+    crate::escape::without_bidi_controls(&page.into_string()).into_owned()
 }
 
 fn render_block(inputs: Inputs<'_>, block: &Block) -> Markup {
