@@ -22,6 +22,7 @@ mod rounds;
 mod shown;
 /// Pure statistics (intervals, bootstrap, agreement, pooling, reliability) on plain slices.
 pub mod stats;
+mod streamed;
 mod texts;
 
 use std::collections::BTreeMap;
@@ -35,6 +36,7 @@ pub use groups::{
 };
 pub use partial::{FORMAT as PARTIAL_FORMAT, Partial, PartialTable, partial};
 pub use points::{Answers, Bin};
+pub use streamed::Streamed;
 
 use crate::error::{Error, Result};
 use crate::ingest::Responses;

@@ -59,15 +59,31 @@ pub(super) fn check_answered(survey: &Survey, frame: &DataFrame, options: &Optio
     let Some(id) = &options.group_by else {
         return Ok(());
     };
-    let missing = frame.column(id)?.null_count();
+    let missing = unanswered(frame, id)?;
     if missing > 0 {
-        return Err(Error::Usage(format!(
-            "--group-by {id}: {missing} of {} respondents did not answer `{id}`, so they cannot be grouped by it; group by a question everyone answered ({})",
-            frame.height(),
-            candidates(survey).join(", ")
-        )));
+        return Err(ungroupable(survey, options, missing, frame.height()));
     }
     Ok(())
+}
+
+/// How many respondents of `frame` did not answer question `id`.
+pub(super) fn unanswered(frame: &DataFrame, id: &str) -> Result<usize> {
+    Ok(frame.column(id)?.null_count())
+}
+
+/// Why results cannot be grouped by `--group-by`: `missing` of `respondents` did not
+/// answer it.
+pub(super) fn ungroupable(
+    survey: &Survey,
+    options: &Options,
+    missing: usize,
+    respondents: usize,
+) -> Error {
+    let id = options.group_by.as_deref().unwrap_or_default();
+    Error::Usage(format!(
+        "--group-by {id}: {missing} of {respondents} respondents did not answer `{id}`, so they cannot be grouped by it; group by a question everyone answered ({})",
+        candidates(survey).join(", ")
+    ))
 }
 
 /// The index of a question results can be grouped by, or a usage error naming those

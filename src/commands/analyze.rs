@@ -57,8 +57,8 @@ fn read(survey: &Survey, file: &Path, options: &ReadOptions) -> Result<(Response
         ));
     }
     let ingested = ingest::ingest_with(survey, &[file.to_path_buf()], options)?;
-    super::print_ingest_summary(&ingested);
-    let outcome = super::ingest_outcome(&ingested);
+    super::print_ingest_summary(&ingested.rejects, &ingested.files);
+    let outcome = super::ingest_outcome(&ingested.rejects);
     Ok((ingested.responses, outcome))
 }
 

@@ -22,7 +22,7 @@ pub fn run(
     }
     let loaded = super::load_survey(arg)?;
     let ingested = ingest::ingest_with(&loaded.survey, files, options)?;
-    super::print_ingest_summary(&ingested);
+    super::print_ingest_summary(&ingested.rejects, &ingested.files);
     // The response file can be as large as the input: it is written as it is made.
     let mut failed = None;
     output::write_streamed(&out.join("responses.csv"), |file| {
@@ -62,5 +62,5 @@ pub fn run(
         "wrote {0}/responses.csv, {parquet} and {0}/rejects.csv",
         out.display()
     );
-    Ok(super::ingest_outcome(&ingested))
+    Ok(super::ingest_outcome(&ingested.rejects))
 }

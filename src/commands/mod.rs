@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::{Cli, Command};
 use crate::diagnostic::Report;
 use crate::error::{Error, Outcome, Result};
-use crate::ingest::Ingested;
+use crate::ingest::{FileCounts, Rejects};
 use crate::survey::{self, Loaded};
 
 /// Runs the command the arguments name.
@@ -178,8 +178,8 @@ fn print_warnings(report: &Report) {
 const PRINTED_PROBLEMS: usize = 20;
 
 /// Prints the problems (the first few) and the counts, which must add up.
-fn print_ingest_summary(ingested: &Ingested) {
-    let problems = &ingested.rejects.problems;
+fn print_ingest_summary(rejects: &Rejects, files: &[FileCounts]) {
+    let problems = &rejects.problems;
     for problem in problems.iter().take(PRINTED_PROBLEMS) {
         eprintln!("{problem}");
     }
@@ -189,8 +189,8 @@ fn print_ingest_summary(ingested: &Ingested) {
             problems.len() - PRINTED_PROBLEMS
         );
     }
-    if ingested.files.len() > 1 {
-        for f in &ingested.files {
+    if files.len() > 1 {
+        for f in files {
             let c = f.counts;
             eprintln!(
                 "{}: read {} rows: {} accepted, {} rejected",
@@ -198,15 +198,15 @@ fn print_ingest_summary(ingested: &Ingested) {
             );
         }
     }
-    let t = ingested.totals();
+    let t = crate::ingest::total(files);
     eprintln!(
         "read {} rows: {} accepted, {} rejected",
         t.rows_read, t.accepted, t.rejected
     );
 }
 
-fn ingest_outcome(ingested: &Ingested) -> Outcome {
-    if ingested.rejects.has_problems() {
+fn ingest_outcome(rejects: &Rejects) -> Outcome {
+    if rejects.has_problems() {
         Outcome::InputProblems
     } else {
         Outcome::Clean

@@ -105,6 +105,10 @@ pub fn from_partials(
     Ok(Outcome::Clean)
 }
 
+/// Rows analysed at a time: large enough that each chunk's fixed cost vanishes, small
+/// enough that a chunk of a wide survey stays a few hundred MB.
+const CHUNK_ROWS: usize = 1 << 18;
+
 /// A survey, the file it was read from, and its response files.
 #[derive(Clone, Copy)]
 pub(super) struct Source<'a> {
@@ -127,9 +131,15 @@ pub(super) fn build(
     if let Some(lang) = &presentation.lang {
         report::check_language(survey, lang)?;
     }
-    let ingested = ingest::ingest_with(survey, source.files, options)?;
-    super::print_ingest_summary(&ingested);
-    let aggregates = analyze::analyze_with(survey, &ingested.responses, analysis)?;
+    // The rows are analysed a chunk at a time as they are read, so a panel of millions
+    // takes the memory of one chunk: the same aggregates as one pass, byte for byte.
+    let mut streamed = analyze::Streamed::new(survey, analysis)?;
+    let accounted =
+        ingest::ingest_in_chunks(survey, source.files, options, CHUNK_ROWS, &mut |chunk| {
+            streamed.add(&chunk)
+        })?;
+    super::print_ingest_summary(&accounted.rejects, &accounted.files);
+    let aggregates = streamed.finish()?;
     let aggregates = match &presentation.lang {
         Some(lang) => report::translate(&aggregates, survey, lang)?,
         None => aggregates,
@@ -142,13 +152,13 @@ pub(super) fn build(
             aggregates: &aggregates,
             charts: &charts,
             quality: DataQuality {
-                files: &ingested.files,
-                rejects: &ingested.rejects,
+                files: &accounted.files,
+                rejects: &accounted.rejects,
             },
             provenance: &provenance,
         },
         presentation.formats,
     )?;
     written.extend(extra);
-    Ok((super::ingest_outcome(&ingested), written))
+    Ok((super::ingest_outcome(&accounted.rejects), written))
 }

@@ -5,6 +5,7 @@
 //! checked by the tests.
 
 mod cell;
+mod join;
 pub mod mapping;
 /// The response table in Parquet partitions (`ingest --rows-per-partition`, `analyze --partial`).
 pub mod partition;
@@ -14,11 +15,6 @@ mod responses;
 pub mod source;
 mod table;
 
-use std::collections::HashMap;
-use std::hash::BuildHasher;
-
-use foldhash::fast::FixedState;
-use polars::prelude::{BooleanChunked, NewChunkedArray};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
@@ -32,6 +28,7 @@ pub use source::Overrides;
 
 use crate::error::Result;
 use crate::survey::Survey;
+use join::Joiner;
 
 /// How many records were read, accepted and rejected.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -141,190 +138,85 @@ fn context<'a>(survey: &'a Survey, options: &ReadOptions) -> Context<'a> {
 
 /// Joins the files in order: a respondent id seen before (in the same round, for a survey
 /// asked in rounds) is a rejected duplicate.
-fn merge(survey: &Survey, names: &[String], mut read: Vec<FileRows>) -> Result<Ingested> {
+fn merge(survey: &Survey, names: &[String], read: Vec<FileRows>) -> Result<Ingested> {
     let layout = table::Layout::of(survey);
-    let mut found: Vec<Vec<Problem>> = read
-        .iter_mut()
-        .map(|file| std::mem::take(&mut file.problems))
-        .collect();
-    // Per file, per part: which rows are kept (`None`: all of them).
-    let mut keep: Vec<Vec<Option<Vec<bool>>>> = Vec::with_capacity(read.len());
-    let mut problems = Vec::new();
-    let mut files = Vec::new();
-    {
-        let ids = Ids::of(survey, &read)?;
-        let mut repeats = ids.repeats().into_iter().peekable();
-        for (index, file) in read.iter().enumerate() {
-            let name = &names[index];
-            let mut file_problems = std::mem::take(&mut found[index]);
-            let mut rejected = file.rows_rejected;
-            let mut accepted = 0;
-            let mut file_keep = Vec::with_capacity(file.parts.len());
-            for (p, part) in file.parts.iter().enumerate() {
-                let mut kept: Option<Vec<bool>> = None;
-                while let Some(repeat) = repeats.next_if(|r| (r.file, r.part) == (index, p)) {
-                    let (id, round) = ids.key(index, p, repeat.row);
-                    let line = part.lines[repeat.row];
-                    let (first_file, first_line) = repeat.first;
-                    let in_round = round.map(|r| format!(" in round {r}")).unwrap_or_default();
-                    file_problems.push(Problem {
-                        file: name.clone(),
-                        line,
-                        column: None,
-                        field: Some(column::RESPONDENT_ID.to_string()),
-                        value: Some(id.to_string()),
-                        effect: Effect::RowRejected,
-                        reason: format!(
-                            "respondent `{id}` already answered{in_round} at {}:{first_line}; the first response is kept",
-                            names[first_file]
-                        ),
-                    });
-                    kept.get_or_insert_with(|| vec![true; part.lines.len()])[repeat.row] = false;
-                    rejected += 1;
-                }
-                accepted += kept
-                    .as_ref()
-                    .map_or(part.lines.len(), |k| k.iter().filter(|k| **k).count())
-                    as u64;
-                file_keep.push(kept);
-            }
-            // Whole-column problems (no column number) come after those of a given column.
-            file_problems.sort_by_key(|p| (p.line, p.column.unwrap_or(usize::MAX)));
-            problems.extend(file_problems);
-            files.push(FileCounts {
-                file: name.clone(),
-                counts: Counts {
-                    rows_read: file.rows_read,
-                    accepted,
-                    rejected,
-                },
-            });
-            keep.push(file_keep);
-        }
-    }
+    let mut joiner = Joiner::new(survey, names);
     let mut frame = table::Table::new(&layout).finish(&layout)?.frame;
-    for (file, file_keep) in read.into_iter().zip(keep) {
-        for (part, kept) in file.parts.into_iter().zip(file_keep) {
-            let part = match kept {
-                None => part.frame,
-                Some(kept) => part
-                    .frame
-                    .filter(&BooleanChunked::from_slice("kept".into(), &kept))?,
-            };
+    for (index, mut file) in read.into_iter().enumerate() {
+        for part in joiner.parts(index, std::mem::take(&mut file.parts))? {
             frame.vstack_mut_owned(part)?;
         }
+        joiner.end_file(index, file);
     }
+    let (rejects, files) = joiner.finish();
     Ok(Ingested {
         responses: Responses::from_frame(frame),
-        rejects: Rejects { problems },
+        rejects,
         files,
     })
 }
 
-/// A response whose (id, round) came before: where it is, and where the first was.
-#[derive(Debug, Clone, Copy)]
-struct Repeat {
-    file: usize,
-    part: usize,
-    row: usize,
-    /// The first response's file and line.
-    first: (usize, u64),
+/// What ingesting accounted for besides the accepted rows: the rejects and each file's
+/// counts.
+#[derive(Debug, Clone)]
+pub struct Accounted {
+    pub rejects: Rejects,
+    /// One entry per input file, in the order given.
+    pub files: Vec<FileCounts>,
 }
 
-/// A response's respondent id and round: a respondent answers once per round.
-type IdKey<'a> = (&'a str, Option<u32>);
-
-/// Every accepted row's [`IdKey`], part by part, for finding repeats.
-struct Ids<'a> {
-    /// Per file, per part: the keys, and the lines the rows start on.
-    parts: Vec<Vec<(Vec<IdKey<'a>>, &'a [u64])>>,
+impl Accounted {
+    pub fn totals(&self) -> Counts {
+        total(&self.files)
+    }
 }
 
-/// How many shards the ids are split into, by hash, so that each is checked for repeats
-/// on its own thread: enough to keep every core busy.
-const ID_SHARDS: u64 = 16;
-
-impl<'a> Ids<'a> {
-    fn of(survey: &Survey, read: &'a [FileRows]) -> Result<Ids<'a>> {
-        let parts = read
-            .iter()
-            .map(|file| {
-                file.parts
-                    .iter()
-                    .map(|part| {
-                        let ids = part.frame.column(column::RESPONDENT_ID)?.str()?;
-                        let rounds: Vec<Option<u32>> = match survey.panel.rounds {
-                            Some(_) => part.frame.column(column::ROUND)?.u32()?.iter().collect(),
-                            None => vec![None; part.lines.len()],
-                        };
-                        let keys = ids
-                            .iter()
-                            .zip(rounds)
-                            .map(|(id, round)| (id.unwrap_or_default(), round))
-                            .collect();
-                        Ok((keys, part.lines.as_slice()))
-                    })
-                    .collect::<Result<Vec<_>>>()
-            })
-            .collect::<Result<_>>()?;
-        Ok(Ids { parts })
+/// [`ingest_with`], handing the accepted rows to `each` a chunk of at least `chunk_rows`
+/// rows at a time (the last may be smaller; at least one chunk, maybe empty, is handed),
+/// in file order with repeats removed, instead of keeping them: memory holds one chunk,
+/// the blocks being read and a hash per respondent seen. Files are read one after
+/// another, each on every core.
+pub fn ingest_in_chunks(
+    survey: &Survey,
+    paths: &[PathBuf],
+    options: &ReadOptions,
+    chunk_rows: usize,
+    each: &mut dyn FnMut(Responses) -> Result<()>,
+) -> Result<Accounted> {
+    let context = context(survey, options);
+    let layout = table::Layout::of(survey);
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let mut joiner = Joiner::new(survey, &names);
+    let mut chunk: Vec<polars::prelude::DataFrame> = Vec::new();
+    let mut chunk_height = 0;
+    let mut handed = false;
+    let mut hand = |frames: Vec<polars::prelude::DataFrame>| -> Result<()> {
+        let mut frame = table::Table::new(&layout).finish(&layout)?.frame;
+        for part in frames {
+            frame.vstack_mut_owned(part)?;
+        }
+        each(Responses::from_frame(frame))
+    };
+    for (index, path) in paths.iter().enumerate() {
+        let file = read::stream_file(&context, path, &options.overrides, &mut |parts| {
+            for frame in joiner.parts(index, parts)? {
+                chunk_height += frame.height();
+                chunk.push(frame);
+            }
+            if chunk_height >= chunk_rows {
+                chunk_height = 0;
+                handed = true;
+                hand(std::mem::take(&mut chunk))?;
+            }
+            Ok(())
+        })?;
+        joiner.end_file(index, file);
     }
-
-    fn key(&self, file: usize, part: usize, row: usize) -> IdKey<'a> {
-        self.parts[file][part].0[row]
+    if !chunk.is_empty() || !handed {
+        hand(chunk)?;
     }
-
-    /// Every row whose (id, round) an earlier row of the same or an earlier file has, in
-    /// file and row order. The ids are split into shards by hash and each shard is
-    /// walked in file order on its own thread, so "earlier" is the same as in one pass.
-    fn repeats(&self) -> Vec<Repeat> {
-        // Its own seed: the maps' hashes within a shard must not share bits.
-        let hasher = FixedState::with_seed(0x0005_eed0_f1d5);
-        let hashes: Vec<Vec<Vec<u64>>> = self
-            .parts
-            .par_iter()
-            .map(|file| {
-                file.iter()
-                    .map(|(keys, _)| keys.iter().map(|k| hasher.hash_one(k)).collect())
-                    .collect()
-            })
-            .collect();
-        let rows: usize = self.parts.iter().flatten().map(|(k, _)| k.len()).sum();
-        let mut repeats: Vec<Repeat> = (0..ID_SHARDS)
-            .into_par_iter()
-            .flat_map_iter(|shard| {
-                // Sized once: growing a map of a million ids rehashes it twenty times.
-                let mut first_seen: HashMap<IdKey<'_>, (usize, u64), FixedState> =
-                    HashMap::with_capacity_and_hasher(
-                        rows / ID_SHARDS as usize + 1,
-                        FixedState::default(),
-                    );
-                let mut found = Vec::new();
-                for (f, file) in self.parts.iter().enumerate() {
-                    for (p, (keys, lines)) in file.iter().enumerate() {
-                        for (row, hash) in hashes[f][p].iter().enumerate() {
-                            if hash % ID_SHARDS != shard {
-                                continue;
-                            }
-                            let here = (f, lines[row]);
-                            let first = *first_seen.entry(keys[row]).or_insert(here);
-                            if first != here {
-                                found.push(Repeat {
-                                    file: f,
-                                    part: p,
-                                    row,
-                                    first,
-                                });
-                            }
-                        }
-                    }
-                }
-                found
-            })
-            .collect();
-        repeats.sort_unstable_by_key(|r| (r.file, r.part, r.row));
-        repeats
-    }
+    let (rejects, files) = joiner.finish();
+    Ok(Accounted { rejects, files })
 }
 
 #[cfg(test)]

@@ -207,12 +207,33 @@ struct FatalHeader {
     reason: String,
 }
 
+/// Where the accepted rows of a file go, a run of [`Part`]s at a time, in file order.
+pub type Sink<'s> = dyn FnMut(Vec<Part>) -> Result<()> + 's;
+
 /// Reads a response file (any encoding, delimiter or spreadsheet, through
 /// [`source::open`]).
 pub fn read_file(context: &Context<'_>, path: &Path, overrides: &Overrides) -> Result<FileRows> {
+    let mut parts = Vec::new();
+    let mut out = stream_file(context, path, overrides, &mut |more| {
+        parts.extend(more);
+        Ok(())
+    })?;
+    out.parts = parts;
+    Ok(out)
+}
+
+/// [`read_file`], handing the accepted rows to `sink` as they are read instead of keeping
+/// them: a large canonical file is read a batch of blocks at a time, so memory holds one
+/// batch. The result has the file's counts and problems, and no parts.
+pub fn stream_file(
+    context: &Context<'_>,
+    path: &Path,
+    overrides: &Overrides,
+    sink: &mut Sink<'_>,
+) -> Result<FileRows> {
     let name = path.display().to_string();
     match source::open(path, overrides) {
-        Ok(source) => read_source(context, source),
+        Ok(source) => read_source(context, source, sink),
         Err(e) if e.is_input_problem() => Ok(unopenable(context, &name, &e)),
         Err(e) => Err(e.into()),
     }
@@ -225,11 +246,18 @@ pub fn read_bytes(
     bytes: &[u8],
     overrides: &Overrides,
 ) -> Result<FileRows> {
-    match source::open_bytes(file, bytes.to_vec(), overrides) {
-        Ok(source) => read_source(context, source),
-        Err(e) if e.is_input_problem() => Ok(unopenable(context, file, &e)),
-        Err(e) => Err(e.into()),
-    }
+    let mut parts = Vec::new();
+    let mut sink = |more: Vec<Part>| {
+        parts.extend(more);
+        Ok(())
+    };
+    let mut out = match source::open_bytes(file, bytes.to_vec(), overrides) {
+        Ok(source) => read_source(context, source, &mut sink)?,
+        Err(e) if e.is_input_problem() => unopenable(context, file, &e),
+        Err(e) => return Err(e.into()),
+    };
+    out.parts = parts;
+    Ok(out)
 }
 
 /// A file whose content cannot be read at all (a broken workbook): every row of it is lost.
@@ -254,13 +282,15 @@ fn unopenable(context: &Context<'_>, file: &str, error: &OpenError) -> FileRows 
 /// Reads an opened file. canvass's own format is matched by column name and validated
 /// record by record as it streams; any other tool's export is first mapped onto the
 /// survey's canonical columns by [`mapping`], then validated the same way.
-pub fn read_source(context: &Context<'_>, source: Source) -> Result<FileRows> {
+pub fn read_source(context: &Context<'_>, source: Source, sink: &mut Sink<'_>) -> Result<FileRows> {
     // An empty file has no tool; the canonical reading says what header it expected.
-    if source.detected.tool == Tool::Canonical || source.header.is_empty() {
-        read_canonical(context, source)
+    let mut out = if source.detected.tool == Tool::Canonical || source.header.is_empty() {
+        read_canonical(context, source, sink)?
     } else {
-        read_export(context, source).seal(context)
-    }
+        read_export(context, source).seal(context)?
+    };
+    sink(std::mem::take(&mut out.parts))?;
+    Ok(out)
 }
 
 /// An export from another tool: headings → a column plan → canonical cells → the same
@@ -424,7 +454,7 @@ fn note_unreadable(out: &mut FileRows, file: &str, unreadable: Unreadable) -> bo
 /// canvass's own format: its first heading row is matched against the survey's columns,
 /// then every record is validated as it is read; text a block of records at a time, on
 /// every core.
-fn read_canonical(context: &Context<'_>, source: Source) -> Result<FileRows> {
+fn read_canonical(context: &Context<'_>, source: Source, sink: &mut Sink<'_>) -> Result<FileRows> {
     let file = source.file.as_str();
     let mut out = FileRows::new(context);
     let Some(header) = source.header.first() else {
@@ -446,25 +476,35 @@ fn read_canonical(context: &Context<'_>, source: Source) -> Result<FileRows> {
     };
     match source.body {
         Body::Blocks { width, blocks } => {
-            // Each worker takes the next block as it becomes free, so reading and cutting
-            // the file (on whichever thread asks) overlaps with checking the blocks, and
-            // only about one block per thread is in flight besides the accepted table.
-            let mut parts: Vec<(usize, FileRows, bool)> = blocks
-                .enumerate()
-                .par_bridge()
-                .map(|(index, block)| {
-                    let (part, go_on) = reading.block(block, width);
-                    Ok((index, part.seal(context)?, go_on))
-                })
-                .collect::<Result<_>>()?;
-            parts.sort_unstable_by_key(|(index, ..)| *index);
-            for (_, part, go_on) in parts {
-                out.absorb(part);
-                if !go_on {
-                    // Blocks after one that cannot be read past were checked in parallel
-                    // with it; what they found is not kept.
-                    return Ok(out);
+            // A batch of blocks at a time: each worker takes the next block of the batch as
+            // it becomes free, so reading and cutting the file (on whichever thread asks)
+            // overlaps with checking the blocks; the batch's parts go to the sink in file
+            // order, and only one batch is in memory besides what the sink keeps.
+            let batch = rayon::current_num_threads().max(1) * BLOCKS_PER_THREAD;
+            let mut blocks = blocks.enumerate();
+            loop {
+                let mut parts: Vec<(usize, FileRows, bool)> = blocks
+                    .by_ref()
+                    .take(batch)
+                    .par_bridge()
+                    .map(|(index, block)| {
+                        let (part, go_on) = reading.block(block, width);
+                        Ok((index, part.seal(context)?, go_on))
+                    })
+                    .collect::<Result<_>>()?;
+                if parts.is_empty() {
+                    break;
                 }
+                parts.sort_unstable_by_key(|(index, ..)| *index);
+                for (_, part, go_on) in parts {
+                    out.absorb(part);
+                    if !go_on {
+                        // Blocks after one that cannot be read past were checked in
+                        // parallel with it; what they found is not kept.
+                        return Ok(out);
+                    }
+                }
+                sink(std::mem::take(&mut out.parts))?;
             }
         }
         Body::Records(records) => {
@@ -485,6 +525,10 @@ fn read_canonical(context: &Context<'_>, source: Source) -> Result<FileRows> {
     }
     out.seal(context)
 }
+
+/// Blocks per thread in a batch: enough to keep every thread busy while the slowest block
+/// of the batch finishes; a batch is a few MiB of text.
+const BLOCKS_PER_THREAD: usize = 4;
 
 /// What reading the records of a canonical file needs, shared by the threads.
 struct Canonical<'c> {
