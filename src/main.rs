@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use canvass::cli::Cli;
-use canvass::commands;
+use canvass::{commands, error};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -17,7 +17,10 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    match commands::dispatch(cli) {
+    // No input may make canvass panic; if a bug does, the user gets one message that says
+    // so and exit code 2 (could not run), not Rust's panic text and 101.
+    error::quiet_panics();
+    match error::catching_panics(|| commands::dispatch(cli)) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(error) => {
             commands::print_error(&error);

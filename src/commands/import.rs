@@ -6,6 +6,9 @@ use crate::output;
 
 /// `canvass import FORM [--out PATH] [--position QUESTION]`.
 pub fn run(form: &Path, out: Option<&Path>, position: Option<&str>) -> Result<Outcome> {
+    if let Some(path) = out {
+        output::refuse_overwriting_input(path, &[form])?;
+    }
     let bytes = std::fs::read(form).map_err(|source| Error::Read {
         path: form.to_path_buf(),
         source,
