@@ -4,16 +4,45 @@
 
 use crate::survey::{Question, QuestionKind, did_you_mean};
 
-/// A validated answer to one question (or one matrix row).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Answer {
+/// A validated answer to one question (or one matrix row), as the record holds it: no
+/// copy of the cell, and the codes of a multiple choice or a ranking in a buffer the
+/// reader keeps from one record to the next, so that reading a valid cell allocates
+/// nothing.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Parsed<'a> {
     /// The cell was empty.
     Missing,
     /// Index of the chosen code among the question's choices (or the scale's levels).
     Choice(u8),
-    /// Indices of the ticked codes, ascending, each once.
+    /// `picked[start..end]`: the indices of the ticked codes, ascending, each once.
+    Choices(Span),
+    /// `picked[start..end]`: the indices of the ranked codes, in rank order.
+    Ranked(Span),
+    Number(f64),
+    /// The answer, trimmed: a part of the cell.
+    Text(&'a str),
+}
+
+/// Where a cell's codes are in the reader's code buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Span {
+    pub fn of(self, picked: &[u8]) -> &[u8] {
+        &picked[self.start as usize..self.end as usize]
+    }
+}
+
+/// An answer with its codes and text owned: what tests compare.
+#[cfg(test)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Missing,
+    Choice(u8),
     Choices(Vec<u8>),
-    /// Indices of the ranked codes, in rank order (first = rank 1).
     Ranked(Vec<u8>),
     Number(f64),
     Text(String),
@@ -24,10 +53,18 @@ pub const CODE_SEPARATOR: char = ';';
 
 /// A question's codes laid out for finding a cell's code fast: ingest asks for every
 /// cell, and the survey's [`Question::choice_index`] walks whole choices (labels and all).
+///
+/// A code is looked up by its length and 8 of its bytes (its last 8, when longer), which
+/// tell most codes of one list apart (`probably_yes`, `probably_not`): they hash to a slot
+/// of a small open-addressing table, and only a code longer than 8 bytes is compared in
+/// full.
 #[derive(Debug, Clone, Default)]
 pub struct Codes {
-    /// Per code: its length and its last (up to) 8 bytes, which tell most codes of one
-    /// list apart (`probably_yes`, `probably_not`) without a full comparison.
+    /// Per slot: the index + 1 of the code that hashed there (0: empty).
+    slots: Vec<u8>,
+    /// `slots.len() - 1`; the length is a power of two.
+    mask: usize,
+    /// Per code: its key ([`Codes::key`]) and the code.
     keys: Vec<(usize, u64)>,
     codes: Vec<Box<str>>,
 }
@@ -39,18 +76,59 @@ impl Codes {
             .iter()
             .map(|c| c.code.as_str().into())
             .collect();
+        let keys: Vec<(usize, u64)> = codes.iter().map(|c| Codes::key(c)).collect();
+        // At least 4 slots per code keeps probe runs short.
+        let size = (codes.len() * 4).next_power_of_two().max(8);
+        let mut slots = vec![0u8; size];
+        let mask = size - 1;
+        for (i, key) in keys.iter().enumerate() {
+            let mut slot = Codes::hash(*key) & mask;
+            while slots[slot] != 0 {
+                slot = (slot + 1) & mask;
+            }
+            // The survey checks allow at most 255 choices, so index + 1 fits.
+            slots[slot] = i as u8 + 1;
+        }
         Codes {
-            keys: codes.iter().map(|c| Codes::key(c)).collect(),
+            slots,
+            mask,
+            keys,
             codes,
         }
     }
 
+    /// A code's length and up to 8 of its bytes, which together tell apart any two codes
+    /// of at most 8 bytes: the last 8 bytes of a longer code; the first 4 and last 4 (they
+    /// overlap) of one of 4 to 8; the first, middle and last of a shorter one. Read
+    /// without a copy: this runs for every cell.
     fn key(code: &str) -> (usize, u64) {
-        let bytes = code.as_bytes();
-        let tail = &bytes[bytes.len().saturating_sub(8)..];
-        let mut packed = [0u8; 8];
-        packed[..tail.len()].copy_from_slice(tail);
-        (bytes.len(), u64::from_le_bytes(packed))
+        let b = code.as_bytes();
+        let n = b.len();
+        let word = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+        let bits = match n {
+            0 => 0,
+            1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+            4..=8 => u64::from(word(0)) | u64::from(word(n - 4)) << 32,
+            _ => u64::from(word(n - 8)) | u64::from(word(n - 4)) << 32,
+        };
+        (n, bits)
+    }
+
+    fn hash((len, tail): (usize, u64)) -> usize {
+        // Fibonacci hashing: the multiply spreads every byte into the top bits.
+        ((tail ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize
+    }
+
+    /// Whether two codes longer than 8 bytes, of the same length and last 8 bytes, are
+    /// the same: up to 16 bytes, their first 8 bytes say it (no call to `memcmp`).
+    fn same_long(known: &str, code: &str) -> bool {
+        let (a, b) = (known.as_bytes(), code.as_bytes());
+        let first = |s: &[u8]| u64::from_le_bytes(s[..8].try_into().unwrap_or_default());
+        if a.len() <= 16 {
+            first(a) == first(b)
+        } else {
+            a == b
+        }
     }
 
     /// The index of `code`, if it is one.
@@ -58,74 +136,129 @@ impl Codes {
         let key = Codes::key(code);
         // A code of 8 bytes or fewer is all in its key.
         let whole = code.len() <= 8;
-        self.keys
-            .iter()
-            .zip(&self.codes)
-            .position(|(k, c)| *k == key && (whole || &**c == code))
-            // The survey checks allow at most 255 choices, so the index fits.
-            .map(|i| i as u8)
+        let mut slot = Codes::hash(key) & self.mask;
+        loop {
+            let i = usize::from(self.slots[slot]).checked_sub(1)?;
+            if self.keys[i] == key && (whole || Codes::same_long(&self.codes[i], code)) {
+                return Some(i as u8);
+            }
+            slot = (slot + 1) & self.mask;
+        }
     }
+}
+
+/// `cell` without surrounding white space: the common case, a cell with none at either
+/// end, is told from its first and last bytes without decoding characters.
+fn trim(cell: &str) -> &str {
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(&first), Some(&last)) if is_plain(first) && is_plain(last) => cell,
+        _ => cell.trim(),
+    }
+}
+
+/// An ASCII byte that is not white space (a byte ≥ 0x80 may start or end a Unicode
+/// space, so it is not plain).
+fn is_plain(byte: u8) -> bool {
+    byte > b' ' && byte < 0x7f
 }
 
 /// Reads one cell for `question` (for a matrix, one row's cell); `Err` holds the reason
 /// it is refused.
 #[cfg(test)]
 pub fn parse(question: &Question, cell: &str) -> Result<Answer, String> {
-    parse_with(question, &Codes::of(question), cell)
+    let mut picked = Vec::new();
+    let parsed = parse_with(question, &Codes::of(question), cell, &mut picked)?;
+    Ok(match parsed {
+        Parsed::Missing => Answer::Missing,
+        Parsed::Choice(c) => Answer::Choice(c),
+        Parsed::Choices(span) => Answer::Choices(span.of(&picked).to_vec()),
+        Parsed::Ranked(span) => Answer::Ranked(span.of(&picked).to_vec()),
+        Parsed::Number(n) => Answer::Number(n),
+        Parsed::Text(t) => Answer::Text(t.to_string()),
+    })
 }
 
-/// [`parse`], with the question's [`Codes`] made once for every cell.
-pub fn parse_with(question: &Question, codes: &Codes, cell: &str) -> Result<Answer, String> {
-    let cell = cell.trim();
+/// [`parse`], with the question's [`Codes`] made once for every cell, and the codes of
+/// a multiple choice or ranking appended to `picked`.
+pub fn parse_with<'a>(
+    question: &Question,
+    codes: &Codes,
+    cell: &'a str,
+    picked: &mut Vec<u8>,
+) -> Result<Parsed<'a>, String> {
+    let cell = trim(cell);
     if cell.is_empty() {
-        return Ok(Answer::Missing);
+        return Ok(Parsed::Missing);
     }
     match &question.kind {
         QuestionKind::Single { .. } | QuestionKind::Likert { .. } | QuestionKind::Matrix { .. } => {
-            code_index(question, codes, cell).map(Answer::Choice)
+            code_index(question, codes, cell).map(Parsed::Choice)
         }
         QuestionKind::Multiple {
             min_picks,
             max_picks,
             ..
         } => {
-            let mut picked = code_list(question, codes, cell)?;
-            picked.sort_unstable();
-            picked.dedup();
-            let n = picked.len() as u32;
+            // Ticks as a set of at most 256 codes: each once, read back ascending.
+            let mut ticked = [0u64; 4];
+            for code in code_list(cell) {
+                let c = code_index(question, codes, code)?;
+                ticked[usize::from(c >> 6)] |= 1 << (c & 63);
+            }
+            let start = picked.len();
+            for (word, bits) in ticked.iter().enumerate() {
+                let mut bits = *bits;
+                while bits != 0 {
+                    picked.push((word as u32 * 64 + bits.trailing_zeros()) as u8);
+                    bits &= bits - 1;
+                }
+            }
+            let n = (picked.len() - start) as u32;
             if min_picks.is_some_and(|min| n < min) || max_picks.is_some_and(|max| n > max) {
+                picked.truncate(start);
                 return Err(format!(
                     "`{}` has {n} choices ticked; {}",
                     question.id,
                     picks_rule(*min_picks, *max_picks)
                 ));
             }
-            Ok(if picked.is_empty() {
-                Answer::Missing
-            } else {
-                Answer::Choices(picked)
+            Ok(match span(picked, start) {
+                Some(span) => Parsed::Choices(span),
+                None => Parsed::Missing,
             })
         }
         QuestionKind::Ranking { top, .. } => {
-            let ranked = code_list(question, codes, cell)?;
-            let mut seen = ranked.clone();
-            seen.sort_unstable();
-            if let Some(w) = seen.windows(2).find(|w| w[0] == w[1]) {
-                let code = &question.choices()[usize::from(w[0])].code;
-                return Err(format!("`{code}` is ranked twice in `{}`", question.id));
+            let start = picked.len();
+            let mut seen = [0u64; 4];
+            for code in code_list(cell) {
+                let c = match code_index(question, codes, code) {
+                    Ok(c) => c,
+                    Err(reason) => {
+                        picked.truncate(start);
+                        return Err(reason);
+                    }
+                };
+                let (word, bit) = (usize::from(c >> 6), 1u64 << (c & 63));
+                if seen[word] & bit != 0 {
+                    picked.truncate(start);
+                    let code = &question.choices()[usize::from(c)].code;
+                    return Err(format!("`{code}` is ranked twice in `{}`", question.id));
+                }
+                seen[word] |= bit;
+                picked.push(c);
             }
+            let ranked = picked.len() - start;
             let expected = top.map_or(question.choices().len(), |t| t as usize);
-            if !ranked.is_empty() && ranked.len() != expected {
+            if ranked != 0 && ranked != expected {
+                picked.truncate(start);
                 return Err(format!(
-                    "`{}` ranks {} items; it asks for {expected}, best first, joined with `;`",
+                    "`{}` ranks {ranked} items; it asks for {expected}, best first, joined with `;`",
                     question.id,
-                    ranked.len()
                 ));
             }
-            Ok(if ranked.is_empty() {
-                Answer::Missing
-            } else {
-                Answer::Ranked(ranked)
+            Ok(match span(picked, start) {
+                Some(span) => Parsed::Ranked(span),
+                None => Parsed::Missing,
             })
         }
         QuestionKind::Numeric { integer, .. } => {
@@ -136,12 +269,12 @@ pub fn parse_with(question: &Question, codes: &Codes, cell: &str) -> Result<Answ
                     question.id
                 ));
             }
-            Ok(Answer::Number(n))
+            Ok(Parsed::Number(n))
         }
         QuestionKind::Probability => {
             // A trailing percent sign is how people write probabilities; it changes nothing.
             let n = number(question, cell.strip_suffix('%').unwrap_or(cell).trim())?;
-            Ok(Answer::Number(n))
+            Ok(Parsed::Number(n))
         }
         QuestionKind::Year { .. } => {
             let n = number(question, cell)?;
@@ -151,19 +284,28 @@ pub fn parse_with(question: &Question, codes: &Codes, cell: &str) -> Result<Answ
                     question.id
                 ));
             }
-            Ok(Answer::Number(n))
+            Ok(Parsed::Number(n))
         }
-        QuestionKind::Text { max_length } => {
-            let length = cell.chars().count();
-            match max_length {
-                Some(max) if length > *max as usize => Err(format!(
-                    "the answer to `{}` has {length} characters; at most {max} are allowed",
-                    question.id
-                )),
-                _ => Ok(Answer::Text(cell.to_string())),
+        QuestionKind::Text { max_length } => match max_length {
+            // A character takes at least a byte: a short cell needs no counting.
+            Some(max) if cell.len() > *max as usize && cell.chars().count() > *max as usize => {
+                Err(format!(
+                    "the answer to `{}` has {} characters; at most {max} are allowed",
+                    question.id,
+                    cell.chars().count()
+                ))
             }
-        }
+            _ => Ok(Parsed::Text(cell)),
+        },
     }
+}
+
+/// The codes appended to `picked` since `start`, if any.
+fn span(picked: &[u8], start: usize) -> Option<Span> {
+    (picked.len() > start).then_some(Span {
+        start: start as u32,
+        end: picked.len() as u32,
+    })
 }
 
 fn picks_rule(min: Option<u32>, max: Option<u32>) -> String {
@@ -177,12 +319,10 @@ fn picks_rule(min: Option<u32>, max: Option<u32>) -> String {
 }
 
 /// The codes of a `;`-separated cell, in the order written, blanks skipped.
-fn code_list(question: &Question, codes: &Codes, cell: &str) -> Result<Vec<u8>, String> {
+fn code_list(cell: &str) -> impl Iterator<Item = &str> {
     cell.split(CODE_SEPARATOR)
-        .map(str::trim)
+        .map(trim)
         .filter(|c| !c.is_empty())
-        .map(|c| code_index(question, codes, c))
-        .collect()
 }
 
 /// A number within the question's bounds (a decimal point; no thousands separators).
@@ -300,6 +440,54 @@ mod tests {
             "robably_yes",
         ] {
             assert_eq!(codes.find(absent), None, "{absent:?}");
+        }
+    }
+
+    #[test]
+    fn every_code_of_a_long_list_is_found_and_no_other() {
+        let codes: Vec<String> = (0..255).map(|i| format!("c{i}")).collect();
+        let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+        let q = question(QuestionKind::Single {
+            options: options(&refs),
+        });
+        let table = Codes::of(&q);
+        for (i, code) in codes.iter().enumerate() {
+            assert_eq!(table.find(code), Some(i as u8), "{code}");
+        }
+        for absent in ["c255", "c", "C1", "c01", "c1 "] {
+            assert_eq!(table.find(absent), None, "{absent:?}");
+        }
+    }
+
+    #[test]
+    fn short_codes_that_share_bytes_are_told_apart() {
+        // Every string of `a` and `b` of 1 to 9 bytes: their keys must all differ up to
+        // 8 bytes, and the longer ones are compared in full.
+        let mut codes = Vec::new();
+        for n in 1..=9u32 {
+            for bits in 0..(1u32 << n) {
+                codes.push(
+                    (0..n)
+                        .map(|i| if bits >> i & 1 == 1 { 'b' } else { 'a' })
+                        .collect::<String>(),
+                );
+            }
+        }
+        for chunk in codes.chunks(255) {
+            let refs: Vec<&str> = chunk.iter().map(String::as_str).collect();
+            let table = Codes::of(&question(QuestionKind::Single {
+                options: options(&refs),
+            }));
+            for (i, code) in chunk.iter().enumerate() {
+                assert_eq!(table.find(code), Some(i as u8), "{code}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_quick_trim_is_str_trim(cell in "[ \t\r\na-z\u{a0}\u{2003}é;]{0,12}") {
+            proptest::prop_assert_eq!(trim(&cell), cell.trim());
         }
     }
 

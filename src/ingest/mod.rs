@@ -13,6 +13,7 @@ pub mod source;
 mod table;
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use foldhash::fast::FixedState;
 use polars::prelude::{BooleanChunked, NewChunkedArray};
@@ -21,9 +22,9 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::Serialize;
 
-pub use cell::{Answer, CODE_SEPARATOR};
+pub use cell::CODE_SEPARATOR;
 pub use problems::{Effect, Problem, Rejects};
-pub use read::{Cells, Context, FileRows, Row};
+pub use read::{Cells, Context, FileRows};
 pub use responses::{Responses, column};
 pub use source::Overrides;
 
@@ -149,35 +150,20 @@ fn merge(survey: &Survey, names: &[String], mut read: Vec<FileRows>) -> Result<I
     let mut problems = Vec::new();
     let mut files = Vec::new();
     {
-        // The first response of each (id, round): its file and line.
-        let rows: usize = read
-            .iter()
-            .flat_map(|file| &file.parts)
-            .map(|part| part.lines.len())
-            .sum();
-        // Sized once: growing a map of a million ids rehashes it twenty times.
-        let mut first_seen: HashMap<(&str, Option<u32>), (usize, u64), FixedState> =
-            HashMap::with_capacity_and_hasher(rows, FixedState::default());
+        let ids = Ids::of(survey, &read)?;
+        let mut repeats = ids.repeats().into_iter().peekable();
         for (index, file) in read.iter().enumerate() {
             let name = &names[index];
             let mut file_problems = std::mem::take(&mut found[index]);
             let mut rejected = file.rows_rejected;
             let mut accepted = 0;
             let mut file_keep = Vec::with_capacity(file.parts.len());
-            for part in &file.parts {
-                let ids = part.frame.column(column::RESPONDENT_ID)?.str()?;
-                let rounds: Vec<Option<u32>> = match survey.panel.rounds {
-                    Some(_) => part.frame.column(column::ROUND)?.u32()?.iter().collect(),
-                    None => vec![None; part.lines.len()],
-                };
+            for (p, part) in file.parts.iter().enumerate() {
                 let mut kept: Option<Vec<bool>> = None;
-                for (row, (id, line)) in ids.iter().zip(&part.lines).enumerate() {
-                    let (id, round, line) = (id.unwrap_or_default(), rounds[row], *line);
-                    let first = *first_seen.entry((id, round)).or_insert((index, line));
-                    if first == (index, line) {
-                        continue;
-                    }
-                    let (first_file, first_line) = first;
+                while let Some(repeat) = repeats.next_if(|r| (r.file, r.part) == (index, p)) {
+                    let (id, round) = ids.key(index, p, repeat.row);
+                    let line = part.lines[repeat.row];
+                    let (first_file, first_line) = repeat.first;
                     let in_round = round.map(|r| format!(" in round {r}")).unwrap_or_default();
                     file_problems.push(Problem {
                         file: name.clone(),
@@ -191,7 +177,7 @@ fn merge(survey: &Survey, names: &[String], mut read: Vec<FileRows>) -> Result<I
                             names[first_file]
                         ),
                     });
-                    kept.get_or_insert_with(|| vec![true; part.lines.len()])[row] = false;
+                    kept.get_or_insert_with(|| vec![true; part.lines.len()])[repeat.row] = false;
                     rejected += 1;
                 }
                 accepted += kept
@@ -231,6 +217,112 @@ fn merge(survey: &Survey, names: &[String], mut read: Vec<FileRows>) -> Result<I
         rejects: Rejects { problems },
         files,
     })
+}
+
+/// A response whose (id, round) came before: where it is, and where the first was.
+#[derive(Debug, Clone, Copy)]
+struct Repeat {
+    file: usize,
+    part: usize,
+    row: usize,
+    /// The first response's file and line.
+    first: (usize, u64),
+}
+
+/// A response's respondent id and round: a respondent answers once per round.
+type IdKey<'a> = (&'a str, Option<u32>);
+
+/// Every accepted row's [`IdKey`], part by part, for finding repeats.
+struct Ids<'a> {
+    /// Per file, per part: the keys, and the lines the rows start on.
+    parts: Vec<Vec<(Vec<IdKey<'a>>, &'a [u64])>>,
+}
+
+/// How many shards the ids are split into, by hash, so that each is checked for repeats
+/// on its own thread: enough to keep every core busy.
+const ID_SHARDS: u64 = 16;
+
+impl<'a> Ids<'a> {
+    fn of(survey: &Survey, read: &'a [FileRows]) -> Result<Ids<'a>> {
+        let parts = read
+            .iter()
+            .map(|file| {
+                file.parts
+                    .iter()
+                    .map(|part| {
+                        let ids = part.frame.column(column::RESPONDENT_ID)?.str()?;
+                        let rounds: Vec<Option<u32>> = match survey.panel.rounds {
+                            Some(_) => part.frame.column(column::ROUND)?.u32()?.iter().collect(),
+                            None => vec![None; part.lines.len()],
+                        };
+                        let keys = ids
+                            .iter()
+                            .zip(rounds)
+                            .map(|(id, round)| (id.unwrap_or_default(), round))
+                            .collect();
+                        Ok((keys, part.lines.as_slice()))
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })
+            .collect::<Result<_>>()?;
+        Ok(Ids { parts })
+    }
+
+    fn key(&self, file: usize, part: usize, row: usize) -> IdKey<'a> {
+        self.parts[file][part].0[row]
+    }
+
+    /// Every row whose (id, round) an earlier row of the same or an earlier file has, in
+    /// file and row order. The ids are split into shards by hash and each shard is
+    /// walked in file order on its own thread, so "earlier" is the same as in one pass.
+    fn repeats(&self) -> Vec<Repeat> {
+        // Its own seed: the maps' hashes within a shard must not share bits.
+        let hasher = FixedState::with_seed(0x0005_eed0_f1d5);
+        let hashes: Vec<Vec<Vec<u64>>> = self
+            .parts
+            .par_iter()
+            .map(|file| {
+                file.iter()
+                    .map(|(keys, _)| keys.iter().map(|k| hasher.hash_one(k)).collect())
+                    .collect()
+            })
+            .collect();
+        let rows: usize = self.parts.iter().flatten().map(|(k, _)| k.len()).sum();
+        let mut repeats: Vec<Repeat> = (0..ID_SHARDS)
+            .into_par_iter()
+            .flat_map_iter(|shard| {
+                // Sized once: growing a map of a million ids rehashes it twenty times.
+                let mut first_seen: HashMap<IdKey<'_>, (usize, u64), FixedState> =
+                    HashMap::with_capacity_and_hasher(
+                        rows / ID_SHARDS as usize + 1,
+                        FixedState::default(),
+                    );
+                let mut found = Vec::new();
+                for (f, file) in self.parts.iter().enumerate() {
+                    for (p, (keys, lines)) in file.iter().enumerate() {
+                        for (row, hash) in hashes[f][p].iter().enumerate() {
+                            if hash % ID_SHARDS != shard {
+                                continue;
+                            }
+                            let here = (f, lines[row]);
+                            let first = *first_seen.entry(keys[row]).or_insert(here);
+                            if first != here {
+                                found.push(Repeat {
+                                    file: f,
+                                    part: p,
+                                    row,
+                                    first,
+                                });
+                            }
+                        }
+                    }
+                }
+                found
+            })
+            .collect();
+        repeats.sort_unstable_by_key(|r| (r.file, r.part, r.row));
+        repeats
+    }
 }
 
 #[cfg(test)]

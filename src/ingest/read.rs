@@ -12,42 +12,84 @@ use std::path::Path;
 use chrono::DateTime;
 use rayon::prelude::*;
 
-use super::cell::{self, Answer};
+use super::cell::{self, Parsed, Span};
 use super::mapping::{self, Mapped, Mapping};
 use super::problems::{Effect, Problem};
 use super::source::{self, Block, Body, OpenError, Overrides, RecordRef, Source, Tool, Unreadable};
-use super::table::{Layout, Part, Table};
+use super::table::{CellText, Layout, Part, Pick, Staged, Table};
 use crate::error::Result;
 use crate::escape;
 use crate::survey::{CanonicalColumn, Columns, Given, Survey, Target, did_you_mean};
 
-/// A record that passed every check.
-#[derive(Debug, Clone, PartialEq)]
+/// What `show_if` conditions see of the record being read: each answer (per question,
+/// per matrix row) as read, with no copy of its cell.
+#[derive(Debug, Clone)]
 pub struct Row {
-    pub respondent_id: String,
-    /// Milliseconds since the Unix epoch, UTC.
-    pub submitted_at: Option<i64>,
-    /// The respondent's weight, for weighted surveys.
-    pub weight: Option<f64>,
-    /// The Delphi round answered, for surveys asked in rounds.
-    pub round: Option<u32>,
-    /// Per question, in survey order: its answer, or for a matrix one answer per row.
-    pub answers: Vec<Vec<Answer>>,
-    /// Per question: the text given with its "other" choice.
-    pub others: Vec<Option<String>>,
-    /// Per question: each of its coders' coding, in the order of `Question::coders`.
-    pub coded: Vec<Vec<Answer>>,
+    held: Vec<Held>,
+    /// Per question, where its first answer is in `held`.
+    first: Vec<usize>,
+    /// The codes of multiple choices and rankings ([`Parsed::Choices`], [`Parsed::Ranked`]).
+    picked: Vec<u8>,
+}
+
+/// One answer as conditions see it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Held {
+    Missing,
+    Code(u8),
+    Codes(Span),
+    Number(f64),
+    Text,
 }
 
 impl Row {
+    fn new(survey: &Survey) -> Row {
+        let mut first = Vec::with_capacity(survey.questions.len());
+        let mut slots = 0;
+        for question in &survey.questions {
+            first.push(slots);
+            slots += question.rows().len().max(1);
+        }
+        Row {
+            held: vec![Held::Missing; slots],
+            first,
+            picked: Vec::new(),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.held.fill(Held::Missing);
+        self.picked.clear();
+    }
+
+    fn slots(&self, q: usize) -> std::ops::Range<usize> {
+        self.first[q]..self.first.get(q + 1).copied().unwrap_or(self.held.len())
+    }
+
+    fn hold(&mut self, q: usize, slot: usize, parsed: Parsed<'_>) {
+        self.held[self.first[q] + slot] = match parsed {
+            Parsed::Missing => Held::Missing,
+            Parsed::Choice(c) => Held::Code(c),
+            Parsed::Choices(span) | Parsed::Ranked(span) => Held::Codes(span),
+            Parsed::Number(n) => Held::Number(n),
+            Parsed::Text(_) => Held::Text,
+        };
+    }
+
+    /// Forgets question `q`'s answers (it was not asked).
+    fn forget(&mut self, q: usize) {
+        let slots = self.slots(q);
+        self.held[slots].fill(Held::Missing);
+    }
+
     /// The answer at a `show_if` target, as conditions see it.
     pub fn given(&self, target: Target) -> Given<'_> {
-        match &self.answers[target.question][target.row.unwrap_or(0)] {
-            Answer::Missing => Given::Missing,
-            Answer::Choice(c) => Given::Code(usize::from(*c)),
-            Answer::Choices(cs) | Answer::Ranked(cs) => Given::Codes(cs),
-            Answer::Number(n) => Given::Number(*n),
-            Answer::Text(_) => Given::Text,
+        match self.held[self.first[target.question] + target.row.unwrap_or(0)] {
+            Held::Missing => Given::Missing,
+            Held::Code(c) => Given::Code(usize::from(c)),
+            Held::Codes(span) => Given::Codes(span.of(&self.picked)),
+            Held::Number(n) => Given::Number(n),
+            Held::Text => Given::Text,
         }
     }
 }
@@ -256,7 +298,7 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
         .collect();
     let header_line = source.header.first().map_or(1, |r| r.line);
     let (columns, fatal) = map_header(context, &file, header_line, &canonical, &mut out.problems);
-    let mut scratch = Scratch::new(context.survey);
+    let mut scratch = Scratch::new(context);
 
     for record in records {
         let record = match record {
@@ -326,7 +368,8 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
             });
         }
         if !rejected {
-            out.table.push(&context.layout, record.line, &scratch.row);
+            out.table
+                .push(record.line, &scratch.staged, |i| cells[i].as_str());
         }
     }
     out
@@ -427,7 +470,7 @@ fn read_canonical(context: &Context<'_>, source: Source) -> Result<FileRows> {
             }
         }
         Body::Records(records) => {
-            let mut scratch = Scratch::new(context.survey);
+            let mut scratch = Scratch::new(context);
             for record in records {
                 match record {
                     Ok(record) => {
@@ -469,7 +512,7 @@ impl Canonical<'_> {
                 return (out, go_on);
             }
         };
-        let mut scratch = Scratch::new(self.context.survey);
+        let mut scratch = Scratch::new(self.context);
         let mut go_on = true;
         block.for_each_record(width, |record, _| {
             match record {
@@ -529,7 +572,7 @@ impl Canonical<'_> {
             });
         }
         if !rejected {
-            out.table.push(&self.context.layout, line, &scratch.row);
+            out.table.push(line, &scratch.staged, |i| cells.cell(i));
         }
     }
 }
@@ -615,8 +658,11 @@ fn map_header(
 }
 
 /// What validating a record needs besides the record, kept from one record to the next
-/// so that a valid row allocates only what the table keeps.
+/// so that a valid row allocates nothing but what the table keeps.
 struct Scratch {
+    /// The record as the table's row, filled as its cells are read.
+    staged: Staged,
+    /// The record's answers as conditions see them.
     row: Row,
     /// Where each answer came from: (question, 0-based column), for problems found after
     /// the cells are read.
@@ -632,25 +678,10 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn new(survey: &Survey) -> Scratch {
+    fn new(context: &Context<'_>) -> Scratch {
         Scratch {
-            row: Row {
-                respondent_id: String::new(),
-                submitted_at: None,
-                weight: None,
-                round: None,
-                answers: survey
-                    .questions
-                    .iter()
-                    .map(|q| vec![Answer::Missing; q.rows().len().max(1)])
-                    .collect(),
-                others: vec![None; survey.questions.len()],
-                coded: survey
-                    .questions
-                    .iter()
-                    .map(|q| vec![Answer::Missing; q.coders.len()])
-                    .collect(),
-            },
+            staged: Staged::new(&context.layout),
+            row: Row::new(context.survey),
             cells_of: Vec::new(),
             refused: Vec::new(),
             forgivable: Vec::new(),
@@ -659,23 +690,8 @@ impl Scratch {
     }
 
     fn reset(&mut self) {
-        let row = &mut self.row;
-        row.respondent_id.clear();
-        row.submitted_at = None;
-        row.weight = None;
-        row.round = None;
-        // Only the questions the last record answered hold anything. A question's cells
-        // are usually side by side (a matrix's rows), so it is cleared once for them.
-        let mut last = None;
-        for &(q, _) in &self.cells_of {
-            if last == Some(q) {
-                continue;
-            }
-            last = Some(q);
-            row.answers[q].fill(Answer::Missing);
-            row.coded[q].fill(Answer::Missing);
-            row.others[q] = None;
-        }
+        self.staged.clear();
+        self.row.clear();
         self.cells_of.clear();
         self.refused.clear();
         self.forgivable.clear();
@@ -697,15 +713,16 @@ fn read_record<C: Cells + ?Sized>(
     record: &C,
     scratch: &mut Scratch,
 ) {
-    let survey = context.survey;
+    let (survey, layout) = (context.survey, &context.layout);
     scratch.reset();
     let Scratch {
+        staged,
         row,
         cells_of,
         refused,
         forgivable,
         problems,
-    } = scratch;
+    } = &mut *scratch;
     for (i, column) in mapping.iter().enumerate().take(record.count()) {
         let Some(column) = column else { continue };
         let text = record.cell(i);
@@ -715,29 +732,24 @@ fn read_record<C: Cells + ?Sized>(
         };
         match column {
             CanonicalColumn::RespondentId => {
-                row.respondent_id.push_str(cell.trim());
-                if row.respondent_id.is_empty() {
+                let id = cell.trim();
+                if id.is_empty() {
                     refuse("the respondent_id is empty".into());
-                } else if context
-                    .roster
-                    .as_ref()
-                    .is_some_and(|r| !r.contains(row.respondent_id.as_str()))
-                {
-                    refuse(format!(
-                        "respondent `{}` is not on the panel roster",
-                        row.respondent_id
-                    ));
+                } else if context.roster.as_ref().is_some_and(|r| !r.contains(id)) {
+                    refuse(format!("respondent `{id}` is not on the panel roster"));
+                } else {
+                    staged.respondent_id = Some(CellText::locate(i, text, id));
                 }
             }
             CanonicalColumn::SubmittedAt => match parse_timestamp(cell) {
-                Ok(at) => row.submitted_at = at,
+                Ok(at) => staged.submitted_at = at,
                 Err(reason) => {
                     refuse(reason);
                     forgivable.push((None, problems.len() - 1));
                 }
             },
             CanonicalColumn::Weight => match cell.trim().parse::<f64>() {
-                Ok(w) if w.is_finite() && w > 0.0 => row.weight = Some(w),
+                Ok(w) if w.is_finite() && w > 0.0 => staged.weight = Some(w),
                 _ => refuse(format!(
                     "the weight `{}` is not a positive number",
                     cell.trim()
@@ -746,7 +758,7 @@ fn read_record<C: Cells + ?Sized>(
             CanonicalColumn::Round => {
                 let rounds = survey.panel.rounds.unwrap_or(1);
                 match cell.trim().parse::<u32>() {
-                    Ok(r) if (1..=rounds).contains(&r) => row.round = Some(r),
+                    Ok(r) if (1..=rounds).contains(&r) => staged.round = Some(r),
                     _ => refuse(format!(
                         "the round `{}` is not a whole number from 1 to {rounds}",
                         cell.trim()
@@ -754,12 +766,17 @@ fn read_record<C: Cells + ?Sized>(
                 }
             }
             CanonicalColumn::Coded(q, c) => {
-                match cell::parse_with(&survey.questions[*q], &context.codes[*q], cell) {
-                    Ok(answer) => {
-                        if answer != Answer::Missing {
+                let question = &survey.questions[*q];
+                match cell::parse_with(question, &context.codes[*q], cell, &mut row.picked) {
+                    Ok(parsed) => {
+                        if parsed != Parsed::Missing {
                             cells_of.push((*q, i));
                         }
-                        row.coded[*q][*c] = answer;
+                        let pick = Pick::Coded {
+                            question: *q,
+                            coder: *c,
+                        };
+                        staged.set(layout, pick, parsed, &row.picked, (i, text));
                     }
                     Err(reason) => {
                         refuse(reason);
@@ -770,7 +787,7 @@ fn read_record<C: Cells + ?Sized>(
             CanonicalColumn::Other(q) => {
                 let other = cell.trim();
                 if !other.is_empty() {
-                    row.others[*q] = Some(other.to_string());
+                    staged.set_other(layout, *q, (i, text), other);
                     cells_of.push((*q, i));
                 }
             }
@@ -780,12 +797,15 @@ fn read_record<C: Cells + ?Sized>(
                 } else {
                     0
                 };
-                match cell::parse_with(&survey.questions[*q], &context.codes[*q], cell) {
-                    Ok(answer) => {
-                        if answer != Answer::Missing {
+                let question = &survey.questions[*q];
+                match cell::parse_with(question, &context.codes[*q], cell, &mut row.picked) {
+                    Ok(parsed) => {
+                        if parsed != Parsed::Missing {
                             cells_of.push((*q, i));
                         }
-                        row.answers[*q][slot] = answer;
+                        row.hold(*q, slot, parsed);
+                        let pick = Pick::Answer { question: *q, slot };
+                        staged.set(layout, pick, parsed, &row.picked, (i, text));
                     }
                     Err(reason) => {
                         refuse(reason);
@@ -799,7 +819,7 @@ fn read_record<C: Cells + ?Sized>(
     if !context.strict {
         forgive(context, row, forgivable, problems);
     }
-    apply_show_if(context, row, record, cells_of, refused, mapping, problems);
+    apply_show_if(context, mapping, record, scratch);
 }
 
 /// The lenient default: a refused cell is dropped and the row kept — unless it is the
@@ -835,13 +855,18 @@ fn forgive(
 /// it is required.
 fn apply_show_if<C: Cells + ?Sized>(
     context: &Context<'_>,
-    row: &mut Row,
-    record: &C,
-    cells_of: &[(usize, usize)],
-    refused: &[(usize, usize)],
     mapping: &[Option<CanonicalColumn>],
-    problems: &mut Vec<Found>,
+    record: &C,
+    scratch: &mut Scratch,
 ) {
+    let Scratch {
+        staged,
+        row,
+        cells_of,
+        refused,
+        problems,
+        ..
+    } = scratch;
     let rejected = problems.iter().any(|p| p.1 == Effect::RowRejected);
     for (q, question) in context.survey.questions.iter().enumerate() {
         let shown = question
@@ -864,16 +889,15 @@ fn apply_show_if<C: Cells + ?Sized>(
                     reason,
                 ));
             }
-            row.answers[q].fill(Answer::Missing);
-            row.coded[q].fill(Answer::Missing);
-            row.others[q] = None;
+            row.forget(q);
+            staged.clear_question(&context.layout, q);
             continue;
         }
         if !question.required {
             continue;
         }
-        for (slot, answer) in row.answers[q].iter().enumerate() {
-            if *answer != Answer::Missing || refused.contains(&(q, slot)) {
+        for (slot, held) in row.held[row.slots(q)].iter().enumerate() {
+            if *held != Held::Missing || refused.contains(&(q, slot)) {
                 continue;
             }
             let wanted = match question.kind {

@@ -8,124 +8,314 @@ use polars_arrow::array::{BooleanArray, MutableBinaryViewArray};
 use polars_arrow::bitmap::MutableBitmap;
 use polars_arrow::datatypes::ArrowDataType;
 
-use super::cell::Answer;
-use super::read::Row;
+use super::cell::Parsed;
 use super::responses::column;
 use crate::error::Result;
 use crate::survey::{QuestionKind, Survey};
 
-/// Where each answer column of the response table takes its value from in a [`Row`].
+/// The response table's answer columns, and where a record's answers go among them.
 #[derive(Debug, Clone)]
 pub struct Layout {
     /// The weights column's name, for weighted surveys.
     weights: Option<String>,
     rounds: bool,
-    columns: Vec<(String, Slot)>,
+    /// Each answer column's name and where its values are kept.
+    columns: Vec<(String, Place)>,
+    /// How many columns of each [`Kind`].
+    widths: [usize; KINDS],
+    /// Per question, per slot (matrix row, or 0): where its answer goes.
+    answers: Vec<Vec<Dest>>,
+    /// Per question, per coder: where the coding goes.
+    coded: Vec<Vec<Dest>>,
+    /// Per question: the column of the text given with its "other" choice.
+    others: Vec<Option<Place>>,
 }
 
-/// One answer column: which answer of a row fills it, and how.
-#[derive(Debug, Clone, Copy)]
-enum Slot {
-    /// The index of a single choice or scale level: (answer, as in [`Pick`]).
-    Code(Pick),
+/// The kinds of answer column, each kept in its own array of a [`Staged`] row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A choice or scale level's index, or a rank (1 = first).
+    Code,
     /// Whether one choice of a multiple-choice answer is ticked.
-    Tick(Pick, u8),
-    /// The rank (1 = first) of one item of a ranking.
-    Rank(Pick, u8),
-    Number(Pick),
-    Year(Pick),
-    Text(Pick),
-    /// The text given with the "other" choice of a question.
-    Other(usize),
+    Tick,
+    Number,
+    Year,
+    Text,
 }
 
-/// Which answer of a row: a question's (or a matrix row's) own, or a coder's coding.
+const KINDS: usize = 5;
+
+/// A column: its kind, and its index among the columns of that kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Place {
+    kind: Kind,
+    index: usize,
+}
+
+/// Where one answer goes: one column, or a run of columns, one per choice.
 #[derive(Debug, Clone, Copy)]
-enum Pick {
-    Answer { question: usize, slot: usize },
-    Coded { question: usize, coder: usize },
-}
-
-impl Pick {
-    fn of(self, row: &Row) -> &Answer {
-        match self {
-            Pick::Answer { question, slot } => &row.answers[question][slot],
-            Pick::Coded { question, coder } => &row.coded[question][coder],
-        }
-    }
+enum Dest {
+    Code(usize),
+    /// The tick columns `first..first + n`, one per choice.
+    Ticks {
+        first: usize,
+        n: usize,
+    },
+    /// The rank columns `first..first + n` (code columns), one per choice.
+    Ranks {
+        first: usize,
+        n: usize,
+    },
+    Number(usize),
+    Year(usize),
+    Text(usize),
 }
 
 impl Layout {
     /// The response table's columns for `survey`, in the order documented in
     /// [`super::responses`].
     pub fn of(survey: &Survey) -> Layout {
-        let mut columns = Vec::new();
-        for (q, question) in survey.questions.iter().enumerate() {
-            let id = question.id.as_str();
-            match &question.kind {
-                QuestionKind::Matrix { rows, .. } => {
-                    for (slot, row) in rows.iter().enumerate() {
-                        let pick = Pick::Answer { question: q, slot };
-                        columns.push((column::choice(id, &row.code), Slot::Code(pick)));
-                    }
-                }
-                kind => {
-                    let pick = Pick::Answer {
-                        question: q,
-                        slot: 0,
-                    };
-                    answer_slots(&mut columns, id, kind, pick);
-                }
-            }
-            if question.has_other() {
-                columns.push((column::other(id), Slot::Other(q)));
-            }
-            for (c, coder) in question.coders.iter().enumerate() {
-                let pick = Pick::Coded {
-                    question: q,
-                    coder: c,
-                };
-                answer_slots(
-                    &mut columns,
-                    &column::coded(id, coder),
-                    &question.kind,
-                    pick,
-                );
-            }
-        }
-        Layout {
+        let mut layout = Layout {
             weights: survey.weights.clone(),
             rounds: survey.panel.rounds.is_some(),
-            columns,
+            columns: Vec::new(),
+            widths: [0; KINDS],
+            answers: Vec::new(),
+            coded: Vec::new(),
+            others: Vec::new(),
+        };
+        for question in &survey.questions {
+            let id = question.id.as_str();
+            let answers = match &question.kind {
+                QuestionKind::Matrix { rows, .. } => rows
+                    .iter()
+                    .map(|row| Dest::Code(layout.add(column::choice(id, &row.code), Kind::Code)))
+                    .collect(),
+                kind => vec![layout.answer(id, kind)],
+            };
+            layout.answers.push(answers);
+            let other = question
+                .has_other()
+                .then(|| layout.place(column::other(id), Kind::Text));
+            layout.others.push(other);
+            let coded = question
+                .coders
+                .iter()
+                .map(|coder| layout.answer(&column::coded(id, coder), &question.kind))
+                .collect();
+            layout.coded.push(coded);
+        }
+        layout
+    }
+
+    /// Adds a column of `kind`; its index among that kind's columns.
+    fn add(&mut self, name: String, kind: Kind) -> usize {
+        self.place(name, kind).index
+    }
+
+    fn place(&mut self, name: String, kind: Kind) -> Place {
+        let place = Place {
+            kind,
+            index: self.widths[kind as usize],
+        };
+        self.widths[kind as usize] += 1;
+        self.columns.push((name, place));
+        place
+    }
+
+    /// The column(s) of one answer that is not a matrix row: `name`, or `name.code` per
+    /// choice.
+    fn answer(&mut self, name: &str, kind: &QuestionKind) -> Dest {
+        let per_choice = |layout: &mut Layout, column_kind: Kind| {
+            let choices = match kind {
+                QuestionKind::Multiple { options, .. } | QuestionKind::Ranking { options, .. } => {
+                    &options.choices[..]
+                }
+                _ => &[],
+            };
+            let first = layout.widths[column_kind as usize];
+            for choice in choices {
+                layout.add(column::choice(name, &choice.code), column_kind);
+            }
+            (first, choices.len())
+        };
+        match kind {
+            QuestionKind::Single { .. }
+            | QuestionKind::Likert { .. }
+            | QuestionKind::Matrix { .. } => Dest::Code(self.add(name.to_string(), Kind::Code)),
+            QuestionKind::Multiple { .. } => {
+                let (first, n) = per_choice(self, Kind::Tick);
+                Dest::Ticks { first, n }
+            }
+            QuestionKind::Ranking { .. } => {
+                let (first, n) = per_choice(self, Kind::Code);
+                Dest::Ranks { first, n }
+            }
+            QuestionKind::Numeric { .. } | QuestionKind::Probability => {
+                Dest::Number(self.add(name.to_string(), Kind::Number))
+            }
+            QuestionKind::Year { .. } => Dest::Year(self.add(name.to_string(), Kind::Year)),
+            QuestionKind::Text { .. } => Dest::Text(self.add(name.to_string(), Kind::Text)),
         }
     }
 }
 
-/// The column(s) of one answer that is not a matrix: `name`, or `name.code` per choice.
-fn answer_slots(columns: &mut Vec<(String, Slot)>, name: &str, kind: &QuestionKind, pick: Pick) {
-    let choices = |columns: &mut Vec<(String, Slot)>, make: fn(Pick, u8) -> Slot| {
-        let codes = match kind {
-            QuestionKind::Multiple { options, .. } | QuestionKind::Ranking { options, .. } => {
-                &options.choices[..]
+/// Where a text is in the record it came from: cell `cell`, bytes `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellText {
+    pub cell: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl CellText {
+    /// Where `part` (a slice of `cell`, e.g. it trimmed) is in cell number `index`.
+    pub fn locate(index: usize, cell: &str, part: &str) -> CellText {
+        let start = part.as_ptr() as usize - cell.as_ptr() as usize;
+        debug_assert!(
+            start + part.len() <= cell.len(),
+            "the part lies in the cell"
+        );
+        CellText {
+            cell: index as u32,
+            start: start as u32,
+            end: (start + part.len()) as u32,
+        }
+    }
+
+    pub fn of<'a>(self, cell: impl Fn(usize) -> &'a str) -> &'a str {
+        &cell(self.cell as usize)[self.start as usize..self.end as usize]
+    }
+}
+
+/// The record being read, laid out as a row of the table: each kind of column in its
+/// own array, empty (`None`) until a cell fills it, so that appending an accepted row is
+/// a copy per column with no decisions, and rejecting one costs nothing.
+#[derive(Debug, Clone)]
+pub struct Staged {
+    pub respondent_id: Option<CellText>,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub submitted_at: Option<i64>,
+    pub weight: Option<f64>,
+    pub round: Option<u32>,
+    codes: Vec<Option<u8>>,
+    ticks: Vec<Option<bool>>,
+    numbers: Vec<Option<f64>>,
+    years: Vec<Option<i32>>,
+    texts: Vec<Option<CellText>>,
+}
+
+/// Which answer of a record: a question's own (`slot`: its matrix row, or 0), or a
+/// coder's coding of it.
+#[derive(Debug, Clone, Copy)]
+pub enum Pick {
+    Answer { question: usize, slot: usize },
+    Coded { question: usize, coder: usize },
+}
+
+impl Staged {
+    pub fn new(layout: &Layout) -> Staged {
+        let [codes, ticks, numbers, years, texts] = layout.widths;
+        Staged {
+            respondent_id: None,
+            submitted_at: None,
+            weight: None,
+            round: None,
+            codes: vec![None; codes],
+            ticks: vec![None; ticks],
+            numbers: vec![None; numbers],
+            years: vec![None; years],
+            texts: vec![None; texts],
+        }
+    }
+
+    /// Empties every column, for the next record.
+    pub fn clear(&mut self) {
+        self.respondent_id = None;
+        self.submitted_at = None;
+        self.weight = None;
+        self.round = None;
+        self.codes.fill(None);
+        self.ticks.fill(None);
+        self.numbers.fill(None);
+        self.years.fill(None);
+        self.texts.fill(None);
+    }
+
+    /// Puts an answer read from cell `index` (whose text is `cell`) in its columns;
+    /// `picked` holds the codes of a multiple choice or ranking.
+    pub fn set(
+        &mut self,
+        layout: &Layout,
+        pick: Pick,
+        parsed: Parsed<'_>,
+        picked: &[u8],
+        (index, cell): (usize, &str),
+    ) {
+        let dest = layout.dest(pick);
+        match (dest, parsed) {
+            (_, Parsed::Missing) => {}
+            (Dest::Code(i), Parsed::Choice(c)) => self.codes[i] = Some(c),
+            (Dest::Ticks { first, n }, Parsed::Choices(span)) => {
+                let ticks = &mut self.ticks[first..first + n];
+                ticks.fill(Some(false));
+                for &c in span.of(picked) {
+                    ticks[usize::from(c)] = Some(true);
+                }
             }
-            _ => &[],
-        };
-        for (i, choice) in codes.iter().enumerate() {
-            // The survey checks allow at most 255 choices, so the index fits.
-            columns.push((column::choice(name, &choice.code), make(pick, i as u8)));
+            (Dest::Ranks { first, n }, Parsed::Ranked(span)) => {
+                let ranks = &mut self.codes[first..first + n];
+                for (rank, &c) in span.of(picked).iter().enumerate() {
+                    // At most 255 choices, so a rank fits.
+                    ranks[usize::from(c)] = Some(rank as u8 + 1);
+                }
+            }
+            (Dest::Number(i), Parsed::Number(n)) => self.numbers[i] = Some(n),
+            (Dest::Year(i), Parsed::Number(n)) => self.years[i] = Some(n as i32),
+            (Dest::Text(i), Parsed::Text(t)) => {
+                self.texts[i] = Some(CellText::locate(index, cell, t))
+            }
+            (dest, parsed) => unreachable!("{parsed:?} is not an answer for {dest:?}"),
         }
-    };
-    match kind {
-        QuestionKind::Single { .. } | QuestionKind::Likert { .. } | QuestionKind::Matrix { .. } => {
-            columns.push((name.to_string(), Slot::Code(pick)))
+    }
+
+    /// Puts the "other" text of question `q`, `other` being a part of cell `index`.
+    pub fn set_other(
+        &mut self,
+        layout: &Layout,
+        q: usize,
+        (index, cell): (usize, &str),
+        other: &str,
+    ) {
+        if let Some(place) = layout.others[q] {
+            self.texts[place.index] = Some(CellText::locate(index, cell, other));
         }
-        QuestionKind::Multiple { .. } => choices(columns, Slot::Tick),
-        QuestionKind::Ranking { .. } => choices(columns, Slot::Rank),
-        QuestionKind::Numeric { .. } | QuestionKind::Probability => {
-            columns.push((name.to_string(), Slot::Number(pick)))
+    }
+
+    /// Empties every column of question `q`: its answers, codings and "other" text.
+    pub fn clear_question(&mut self, layout: &Layout, q: usize) {
+        for dest in layout.answers[q].iter().chain(&layout.coded[q]) {
+            match *dest {
+                Dest::Code(i) => self.codes[i] = None,
+                Dest::Ticks { first, n } => self.ticks[first..first + n].fill(None),
+                Dest::Ranks { first, n } => self.codes[first..first + n].fill(None),
+                Dest::Number(i) => self.numbers[i] = None,
+                Dest::Year(i) => self.years[i] = None,
+                Dest::Text(i) => self.texts[i] = None,
+            }
         }
-        QuestionKind::Year { .. } => columns.push((name.to_string(), Slot::Year(pick))),
-        QuestionKind::Text { .. } => columns.push((name.to_string(), Slot::Text(pick))),
+        if let Some(place) = layout.others[q] {
+            self.texts[place.index] = None;
+        }
+    }
+}
+
+impl Layout {
+    fn dest(&self, pick: Pick) -> Dest {
+        match pick {
+            Pick::Answer { question, slot } => self.answers[question][slot],
+            Pick::Coded { question, coder } => self.coded[question][coder],
+        }
     }
 }
 
@@ -177,40 +367,26 @@ impl Texts {
     }
 }
 
-/// One column's values so far.
-#[derive(Debug, Clone)]
-enum Values {
-    U8(Nullable<u8>),
-    /// Ticks: (value, validity).
-    Bool(MutableBitmap, MutableBitmap),
-    F64(Nullable<f64>),
-    I32(Nullable<i32>),
-    Str(Texts),
+/// Ticks: (value, validity), as polars' boolean arrays keep them.
+#[derive(Debug, Clone, Default)]
+struct Ticks {
+    values: MutableBitmap,
+    valid: MutableBitmap,
 }
 
-impl Values {
-    fn for_slot(slot: Slot) -> Values {
-        match slot {
-            Slot::Code(_) | Slot::Rank(..) => Values::U8(Nullable::default()),
-            Slot::Tick(..) => Values::Bool(MutableBitmap::new(), MutableBitmap::new()),
-            Slot::Number(_) => Values::F64(Nullable::default()),
-            Slot::Year(_) => Values::I32(Nullable::default()),
-            Slot::Text(_) | Slot::Other(_) => Values::Str(Texts::default()),
-        }
+impl Ticks {
+    fn push(&mut self, tick: Option<bool>) {
+        self.values.push(tick == Some(true));
+        self.valid.push(tick.is_some());
     }
 
-    fn into_column(self, name: &str) -> Column {
-        let name = PlSmallStr::from(name);
-        match self {
-            Values::U8(v) => v.into_column::<UInt8Type>(name),
-            Values::Bool(values, valid) => {
-                let array = BooleanArray::new(ArrowDataType::Boolean, values.into(), valid.into());
-                BooleanChunked::with_chunk(name, array).into_column()
-            }
-            Values::F64(v) => v.into_column::<Float64Type>(name),
-            Values::I32(v) => v.into_column::<Int32Type>(name),
-            Values::Str(v) => v.into_column(name),
-        }
+    fn into_column(self, name: PlSmallStr) -> Column {
+        let array = BooleanArray::new(
+            ArrowDataType::Boolean,
+            self.values.into(),
+            self.valid.into(),
+        );
+        BooleanChunked::with_chunk(name, array).into_column()
     }
 }
 
@@ -231,22 +407,27 @@ pub struct Table {
     rounds: Nullable<u32>,
     submitted: Nullable<i64>,
     weights: Nullable<f64>,
-    columns: Vec<Values>,
+    codes: Vec<Nullable<u8>>,
+    ticks: Vec<Ticks>,
+    numbers: Vec<Nullable<f64>>,
+    years: Vec<Nullable<i32>>,
+    texts: Vec<Texts>,
 }
 
 impl Table {
     pub fn new(layout: &Layout) -> Table {
+        let [codes, ticks, numbers, years, texts] = layout.widths;
         Table {
             lines: Vec::new(),
             ids: Texts::default(),
             rounds: Nullable::default(),
             submitted: Nullable::default(),
             weights: Nullable::default(),
-            columns: layout
-                .columns
-                .iter()
-                .map(|(_, slot)| Values::for_slot(*slot))
-                .collect(),
+            codes: vec![Nullable::default(); codes],
+            ticks: vec![Ticks::default(); ticks],
+            numbers: vec![Nullable::default(); numbers],
+            years: vec![Nullable::default(); years],
+            texts: vec![Texts::default(); texts],
         }
     }
 
@@ -258,50 +439,27 @@ impl Table {
         self.len() == 0
     }
 
-    /// Appends a validated row.
-    pub fn push(&mut self, layout: &Layout, line: u64, row: &Row) {
+    /// Appends an accepted record; `cell` gives its cells' text, for the texts kept.
+    pub fn push<'a>(&mut self, line: u64, row: &Staged, cell: impl Fn(usize) -> &'a str + Copy) {
         self.lines.push(line);
-        self.ids.push(Some(&row.respondent_id));
+        self.ids.push(row.respondent_id.map(|id| id.of(cell)));
         self.rounds.push(row.round);
         self.submitted.push(row.submitted_at);
         self.weights.push(row.weight);
-        for ((_, slot), values) in layout.columns.iter().zip(&mut self.columns) {
-            match (*slot, values) {
-                (Slot::Code(pick), Values::U8(v)) => v.push(match pick.of(row) {
-                    Answer::Choice(c) => Some(*c),
-                    _ => None,
-                }),
-                (Slot::Tick(pick, i), Values::Bool(ticked, valid)) => match pick.of(row) {
-                    Answer::Choices(picked) => {
-                        ticked.push(picked.contains(&i));
-                        valid.push(true);
-                    }
-                    _ => {
-                        ticked.push(false);
-                        valid.push(false);
-                    }
-                },
-                (Slot::Rank(pick, i), Values::U8(v)) => v.push(match pick.of(row) {
-                    Answer::Ranked(order) => {
-                        order.iter().position(|&c| c == i).map(|p| p as u8 + 1)
-                    }
-                    _ => None,
-                }),
-                (Slot::Number(pick), Values::F64(v)) => v.push(match pick.of(row) {
-                    Answer::Number(n) => Some(*n),
-                    _ => None,
-                }),
-                (Slot::Year(pick), Values::I32(v)) => v.push(match pick.of(row) {
-                    Answer::Number(n) => Some(*n as i32),
-                    _ => None,
-                }),
-                (Slot::Text(pick), Values::Str(v)) => v.push(match pick.of(row) {
-                    Answer::Text(t) => Some(t.as_str()),
-                    _ => None,
-                }),
-                (Slot::Other(q), Values::Str(v)) => v.push(row.others[q].as_deref()),
-                _ => unreachable!("a column's values match its slot"),
-            }
+        for (column, value) in self.codes.iter_mut().zip(&row.codes) {
+            column.push(*value);
+        }
+        for (column, value) in self.ticks.iter_mut().zip(&row.ticks) {
+            column.push(*value);
+        }
+        for (column, value) in self.numbers.iter_mut().zip(&row.numbers) {
+            column.push(*value);
+        }
+        for (column, value) in self.years.iter_mut().zip(&row.years) {
+            column.push(*value);
+        }
+        for (column, value) in self.texts.iter_mut().zip(&row.texts) {
+            column.push(value.map(|text| text.of(cell)));
         }
     }
 
@@ -334,8 +492,24 @@ impl Table {
         if layout.rounds {
             columns.push(self.rounds.into_column::<UInt32Type>(column::ROUND.into()));
         }
-        for ((name, _), values) in layout.columns.iter().zip(self.columns) {
-            columns.push(values.into_column(name));
+        let mut codes = self.codes.into_iter();
+        let mut ticks = self.ticks.into_iter();
+        let mut numbers = self.numbers.into_iter();
+        let mut years = self.years.into_iter();
+        let mut texts = self.texts.into_iter();
+        for (name, place) in &layout.columns {
+            let name = PlSmallStr::from(name.as_str());
+            // Columns of a kind come in layout order, so each is the next of its kind.
+            let column = match place.kind {
+                Kind::Code => codes.next().map(|v| v.into_column::<UInt8Type>(name)),
+                Kind::Tick => ticks.next().map(|v| v.into_column(name)),
+                Kind::Number => numbers.next().map(|v| v.into_column::<Float64Type>(name)),
+                Kind::Year => years.next().map(|v| v.into_column::<Int32Type>(name)),
+                Kind::Text => texts.next().map(|v| v.into_column(name)),
+            };
+            columns.push(column.ok_or_else(|| {
+                crate::error::Error::internal("the table has fewer columns than its layout")
+            })?);
         }
         Ok(DataFrame::new(height, columns)?)
     }

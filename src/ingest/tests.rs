@@ -315,6 +315,47 @@ fn the_same_respondent_in_two_files_keeps_the_first() {
     assert_eq!(ingested.totals(), counts(4, 3, 1));
 }
 
+/// Repeats are found shard by shard; whichever shard an id falls in, the first response
+/// in file order is the one kept, and every later one names it.
+#[test]
+fn many_repeated_ids_keep_each_first_response_across_files() {
+    let s = survey();
+    let file = |name: &str, ids: std::ops::Range<usize>| {
+        let mut text = String::from("respondent_id,stance\n");
+        for i in ids {
+            text.push_str(&format!("r{},yes\n", i % 70));
+        }
+        (name.to_string(), text.into_bytes())
+    };
+    let files = vec![file("one.csv", 0..120), file("two.csv", 120..200)];
+    let ingested = ingest_bytes(&s, &files).unwrap();
+    assert_eq!(ingested.totals(), counts(200, 70, 130));
+    assert_eq!(ingested.files[1].counts, counts(80, 0, 80));
+    let repeats: Vec<_> = ingested
+        .rejects
+        .problems
+        .iter()
+        .filter(|p| p.effect == Effect::RowRejected)
+        .collect();
+    assert_eq!(repeats.len(), 130);
+    for p in repeats {
+        // Row i of the files is on line i + 2 of one.csv, or i - 118 of two.csv; its id's
+        // first response is row i % 70 of one.csv.
+        let i = match p.file.as_str() {
+            "one.csv" => p.line as usize - 2,
+            _ => p.line as usize + 118,
+        };
+        let first = i % 70 + 2;
+        assert_eq!(
+            p.reason,
+            format!(
+                "respondent `r{}` already answered at one.csv:{first}; the first response is kept",
+                i % 70
+            )
+        );
+    }
+}
+
 /// Bytes that are not UTF-8 are Windows-1252 (Excel's "CSV" on Windows): decoded, not
 /// mangled. (Before reading went through `source`, such a cell was rejected.)
 #[test]

@@ -366,6 +366,20 @@ impl Block {
                         cells: &cells,
                     },
                 )
+            } else if let Some(end) = cut_quoted(bytes, start, self.delimiter, &mut cells) {
+                // Quoted cells with nothing to unescape are cut in place too.
+                let newlines = memchr::memchr_iter(b'\n', &bytes[start..end]).count() as u64;
+                let ended_with_lf = bytes[end - 1] == b'\n';
+                line += newlines;
+                (
+                    end,
+                    newlines - u64::from(ended_with_lf),
+                    RecordRef {
+                        line: record_line,
+                        text,
+                        cells: &cells,
+                    },
+                )
             } else {
                 let end = match quoted.read(&bytes[start..]) {
                     Ok(consumed) => start + consumed,
@@ -423,6 +437,52 @@ impl Block {
             true
         });
         out
+    }
+}
+
+/// Cuts the record at `bytes[start..]` into `cells` in place, when every quoted cell in
+/// it is plain: closed by a quote right before a delimiter, a line end or the end of the
+/// text, with no `""` inside. Returns where the record ends (after its line end), or
+/// `None` for a record that needs unescaping (or has a quote left open), which
+/// [`Quoted`] reads instead. The rules are `csv_core`'s, checked against the csv crate
+/// by a property test.
+fn cut_quoted(
+    bytes: &[u8],
+    start: usize,
+    delimiter: u8,
+    cells: &mut Vec<(usize, usize)>,
+) -> Option<usize> {
+    cells.clear();
+    let mut at = start;
+    loop {
+        if bytes.get(at) == Some(&b'"') {
+            let close = at + 1 + memchr::memchr(b'"', &bytes[at + 1..])?;
+            cells.push((at + 1, close));
+            match bytes.get(close + 1) {
+                None => return Some(close + 1),
+                Some(&b) if b == delimiter => at = close + 2,
+                Some(b'\n') => return Some(close + 2),
+                // `""` (a quote inside), or text after the closing quote (`"a"b` reads
+                // as `ab`): the cell is not a slice of the line.
+                Some(_) => return None,
+            }
+        } else {
+            // A quote inside an unquoted cell is text.
+            match memchr::memchr2(delimiter, b'\n', &bytes[at..]) {
+                None => {
+                    cells.push((at, bytes.len()));
+                    return Some(bytes.len());
+                }
+                Some(j) if bytes[at + j] == b'\n' => {
+                    cells.push((at, at + j));
+                    return Some(at + j + 1);
+                }
+                Some(j) => {
+                    cells.push((at, at + j));
+                    at += j + 1;
+                }
+            }
+        }
     }
 }
 
