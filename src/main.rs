@@ -1,6 +1,8 @@
 //! The front door: parse the arguments, run the command, print any error once, exit with
 //! a code that says what happened (0 ok, 1 input problems, 2 could not run).
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 use std::process::ExitCode;
 
 use clap::Parser;
