@@ -181,7 +181,8 @@ pub(crate) fn check_unpacked_size(bytes: &[u8], limits: &Limits) -> Result<(), U
         let Ok(entry) = zip.by_index(i) else {
             continue;
         };
-        let unpacked = io::copy(&mut entry.take(left + 1), &mut io::sink()).unwrap_or(0);
+        let unpacked =
+            io::copy(&mut entry.take(left.saturating_add(1)), &mut io::sink()).unwrap_or(0);
         if unpacked > left {
             return Err(too_large("more than its entries say".to_string()));
         }
