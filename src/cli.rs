@@ -9,7 +9,7 @@ use encoding_rs::Encoding;
 use crate::analyze::Options as AnalysisOptions;
 use crate::form::Format;
 use crate::ingest::ReadOptions;
-use crate::ingest::source::{self, Overrides, Tool};
+use crate::ingest::source::{self, Limits, Overrides, Tool};
 use crate::report::{Formats, ReportOptions};
 
 /// canvass: structured expert surveys. Define a survey in TOML, emit forms, ingest the
@@ -101,6 +101,8 @@ pub enum Command {
         /// form does not say (forms canvass wrote do).
         #[arg(long, value_name = "QUESTION")]
         position: Option<String>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Validate response files against a survey: write the accepted responses and the
     /// rejects (with file, line, column, value and reason), and print the counts.
@@ -282,6 +284,41 @@ pub struct ReadArgs {
     /// The sheet of a spreadsheet to read (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// How large an input may be (see `ingest::source::Limits`); past a limit the file is
+/// rejected with a message that names it.
+#[derive(Debug, Clone, Default, Args)]
+pub struct LimitArgs {
+    /// Stop reading a text file at a row longer than this many bytes [default: 16 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_row_bytes: Option<usize>,
+    /// Refuse a file whose header has more columns than this [default: 10000].
+    #[arg(long, value_name = "N")]
+    pub max_columns: Option<usize>,
+    /// Refuse a spreadsheet that unpacks to more bytes than this [default: 512 MiB].
+    #[arg(long, value_name = "BYTES")]
+    pub max_unpacked_bytes: Option<u64>,
+    /// Refuse a sheet whose used area has more cells than this [default: 20000000].
+    #[arg(long, value_name = "N")]
+    pub max_sheet_cells: Option<u64>,
+}
+
+impl LimitArgs {
+    /// The defaults of [`Limits`], with those given on the command line.
+    pub fn limits(&self) -> Limits {
+        let default = Limits::default();
+        Limits {
+            max_row_bytes: self.max_row_bytes.unwrap_or(default.max_row_bytes),
+            max_columns: self.max_columns.unwrap_or(default.max_columns),
+            max_unpacked_bytes: self
+                .max_unpacked_bytes
+                .unwrap_or(default.max_unpacked_bytes),
+            max_sheet_cells: self.max_sheet_cells.unwrap_or(default.max_sheet_cells),
+        }
+    }
 }
 
 /// How strictly to read responses (ingest and report).
@@ -313,6 +350,7 @@ impl ReadArgs {
             delimiter: self.delimiter,
             encoding: self.encoding,
             sheet: self.sheet.clone(),
+            limits: self.limits.limits(),
         }
     }
 }

@@ -15,6 +15,10 @@
 //! No stage reaches back into an earlier one: a chart never re-reads a CSV, a report never
 //! recomputes a statistic. Statistics live only in [`analyze`].
 
+// No panic may be reachable from the command line (docs/hardening.md, "Errors and
+// panics"): outside tests, `unwrap` is refused; an `expect` states why it cannot fail.
+#![cfg_attr(not(test), deny(clippy::unwrap_used))]
+
 /// Definition: load a survey file, check it, and hold it as the [`survey::Survey`] tree.
 pub mod survey;
 

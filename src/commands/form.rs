@@ -17,6 +17,7 @@ pub fn run(arg: &str, format: Format, out: Option<&Path>) -> Result<Outcome> {
     let bytes = form::bytes(&loaded.survey, format)?;
     match out {
         Some(path) => {
+            output::refuse_overwriting_input(path, &[&super::survey_path(arg)])?;
             output::write_file(path, &bytes)?;
             eprintln!("wrote {}", path.display());
         }

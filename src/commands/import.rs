@@ -2,10 +2,19 @@ use std::path::Path;
 
 use crate::error::{Error, Outcome, Result};
 use crate::import::{self, Severity};
+use crate::ingest::source::Limits;
 use crate::output;
 
 /// `canvass import FORM [--out PATH] [--position QUESTION]`.
-pub fn run(form: &Path, out: Option<&Path>, position: Option<&str>) -> Result<Outcome> {
+pub fn run(
+    form: &Path,
+    out: Option<&Path>,
+    position: Option<&str>,
+    limits: Limits,
+) -> Result<Outcome> {
+    if let Some(path) = out {
+        output::refuse_overwriting_input(path, &[form])?;
+    }
     let bytes = std::fs::read(form).map_err(|source| Error::Read {
         path: form.to_path_buf(),
         source,
@@ -22,6 +31,7 @@ pub fn run(form: &Path, out: Option<&Path>, position: Option<&str>) -> Result<Ou
             position,
             definition,
             workbook: form,
+            limits,
         },
     );
     for finding in &imported.findings {

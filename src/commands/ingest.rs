@@ -21,6 +21,13 @@ pub fn run(
         ));
     }
     let loaded = super::load_survey(arg)?;
+    let definition = super::survey_path(arg);
+    let inputs: Vec<&Path> = std::iter::once(definition.as_path())
+        .chain(files.iter().map(PathBuf::as_path))
+        .collect();
+    for name in ["responses.csv", "responses.parquet", "rejects.csv"] {
+        output::refuse_overwriting_input(&out.join(name), &inputs)?;
+    }
     let ingested = ingest::ingest_with(&loaded.survey, files, options)?;
     super::print_ingest_summary(&ingested.rejects, &ingested.files);
     // The response file can be as large as the input: it is written as it is made.

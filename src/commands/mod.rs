@@ -41,7 +41,8 @@ pub fn dispatch(cli: Cli) -> Result<Outcome> {
             form,
             out,
             position,
-        } => import::run(&form, out.as_deref(), position.as_deref()),
+            limits,
+        } => import::run(&form, out.as_deref(), position.as_deref(), limits.limits()),
         Command::Ingest {
             survey,
             files,

@@ -17,13 +17,17 @@ pub fn run(
     presentation: &ReportOptions,
 ) -> Result<Outcome> {
     let loaded = super::load_survey(arg)?;
+    let definition = super::survey_path(arg);
     let source = Source {
         survey: &loaded.survey,
-        definition: &super::survey_path(arg),
+        definition: &definition,
         files,
     };
+    // Refused before the slow stages, and again (in case) when the folder is replaced.
+    let inputs = source.inputs();
+    output::refuse_inputs_within(out, &inputs)?;
     let (outcome, written) = build(source, options, analysis, presentation, Vec::new())?;
-    output::write_all(out, &written)?;
+    output::replace_dir(out, &written, &inputs)?;
     eprintln!(
         "wrote the report to {}/ ({} files; open index.html)",
         out.display(),
@@ -115,6 +119,15 @@ pub(super) struct Source<'a> {
     pub survey: &'a Survey,
     pub definition: &'a Path,
     pub files: &'a [PathBuf],
+}
+
+impl<'a> Source<'a> {
+    /// Every file the report is made from: output must never replace one.
+    pub fn inputs(&self) -> Vec<&'a Path> {
+        std::iter::once(self.definition)
+            .chain(self.files.iter().map(PathBuf::as_path))
+            .collect()
+    }
 }
 
 /// Ingest → analyze → (translate) → chart → report; `extra` files (e.g. forms) are added

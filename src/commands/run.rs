@@ -43,12 +43,14 @@ pub fn run(
         definition: &definition,
         files: &files,
     };
-    let (outcome, written) =
-        super::report::build(source, &Default::default(), analysis, presentation, forms)?;
     let out = paths
         .out
         .map_or_else(|| Path::new("reports").join(paths.id), Path::to_path_buf);
-    output::write_all(&out, &written)?;
+    let inputs = source.inputs();
+    output::refuse_inputs_within(&out, &inputs)?;
+    let (outcome, written) =
+        super::report::build(source, &Default::default(), analysis, presentation, forms)?;
+    output::replace_dir(&out, &written, &inputs)?;
     eprintln!(
         "wrote the report to {}/ ({} files; open index.html)",
         out.display(),

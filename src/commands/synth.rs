@@ -9,6 +9,9 @@ use crate::synth::Synth;
 /// streamed to the file or to standard output as it is made.
 pub fn run(arg: &str, rows: u64, seed: u64, out: Option<&Path>) -> Result<Outcome> {
     let loaded = super::load_survey(arg)?;
+    if let Some(path) = out {
+        output::refuse_overwriting_input(path, &[&super::survey_path(arg)])?;
+    }
     let synth = Synth::new(&loaded.survey, rows, seed)?;
     match out {
         Some(path) => {

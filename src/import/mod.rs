@@ -71,6 +71,8 @@ pub struct Options<'a> {
     pub definition: &'a Path,
     /// The file name of the workbook, for a survey id when the form has none.
     pub workbook: &'a Path,
+    /// How large the workbook may be (`--max-unpacked-bytes`, `--max-sheet-cells`).
+    pub limits: crate::ingest::source::Limits,
 }
 
 /// The definition made from a workbook.
@@ -98,7 +100,7 @@ impl Imported {
 
 /// Reads an XLSForm workbook into a survey definition.
 pub fn xlsform(bytes: &[u8], options: &Options<'_>) -> Imported {
-    let sheets = match workbook::read(bytes) {
+    let sheets = match workbook::read(bytes, &options.limits) {
         Ok(sheets) => sheets,
         Err(e) => {
             return Imported {

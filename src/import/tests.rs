@@ -14,6 +14,7 @@ fn options(position: Option<&str>) -> Options<'_> {
         position,
         definition: Path::new("imported.toml"),
         workbook: Path::new("form.xlsx"),
+        limits: Default::default(),
     }
 }
 

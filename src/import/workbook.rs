@@ -3,10 +3,13 @@
 //! column as the author sees them in a spreadsheet program.
 
 use std::fmt;
-use std::io::Cursor;
+use std::io::{self, Cursor, Read, Seek};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
+
+use crate::ingest::source::Limits;
+use crate::ingest::source::limits::bytes as show_bytes;
 
 use crate::form::xlsform::vocabulary::split_header;
 
@@ -140,10 +143,129 @@ impl Sheet {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unreadable(pub String);
 
-/// Every sheet of the workbook.
-pub fn read(bytes: &[u8]) -> Result<Vec<Sheet>, Unreadable> {
+/// Every sheet of the workbook, within `limits`.
+pub fn read(bytes: &[u8], limits: &Limits) -> Result<Vec<Sheet>, Unreadable> {
+    check_unpacked_size(bytes, limits)?;
     let owned = bytes.to_vec();
-    without_panics(move || read_sheets(owned))
+    let limits = *limits;
+    without_panics(move || read_sheets(owned, &limits))
+}
+
+/// Refuses a zip (xlsx, xlsb, ods) whose entries unpack to more than
+/// [`Limits::max_unpacked_bytes`], before calamine inflates any of it: a few kilobytes
+/// can unpack to gigabytes. What the entries say they hold is checked first; then, since
+/// a file can lie about that, what they do unpack to is counted, stopping at the limit.
+/// A zip that cannot be read is left for calamine to report.
+pub(crate) fn check_unpacked_size(bytes: &[u8], limits: &Limits) -> Result<(), Unreadable> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return Ok(());
+    }
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let limit = limits.max_unpacked_bytes;
+    let too_large = |what: String| {
+        Unreadable(format!(
+            "the workbook unpacks to {what}, more than the limit of {} (--max-unpacked-bytes)",
+            show_bytes(limit)
+        ))
+    };
+    let declared = (0..zip.len())
+        .filter_map(|i| zip.by_index_raw(i).ok().map(|entry| entry.size()))
+        .fold(0u64, u64::saturating_add);
+    if declared > limit {
+        return Err(too_large(format!("{declared} bytes")));
+    }
+    let mut left = limit;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else {
+            continue;
+        };
+        let unpacked =
+            io::copy(&mut entry.take(left.saturating_add(1)), &mut io::sink()).unwrap_or(0);
+        if unpacked > left {
+            return Err(too_large("more than its entries say".to_string()));
+        }
+        left -= unpacked;
+    }
+    Ok(())
+}
+
+/// Refuses a sheet whose used area (from its first to its last non-empty row and
+/// column) has more than [`Limits::max_sheet_cells`] cells: calamine holds every cell of
+/// that area, so two cells at A1 and XFD1048576 would ask for hundreds of gigabytes.
+/// xlsx and xlsb are scanned cell by cell first; xls has at most 65,536 × 256 cells and
+/// ods at most what calamine caps it at, so neither is scanned. A sheet that cannot be
+/// scanned is left for calamine to report.
+pub(crate) fn check_extent<RS: Read + Seek>(
+    workbook: &mut Sheets<RS>,
+    sheet: &str,
+    limits: &Limits,
+) -> Result<(), Unreadable> {
+    let mut extent = Extent::default();
+    match workbook {
+        Sheets::Xlsx(xlsx) => {
+            let Ok(mut cells) = xlsx.worksheet_cells_reader(sheet) else {
+                return Ok(());
+            };
+            while let Ok(Some(cell)) = cells.next_cell() {
+                if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+                    extent.add(cell.get_position());
+                }
+            }
+        }
+        Sheets::Xlsb(xlsb) => {
+            let Ok(mut cells) = xlsb.worksheet_cells_reader(sheet) else {
+                return Ok(());
+            };
+            while let Ok(Some(cell)) = cells.next_cell() {
+                if !matches!(cell.get_value(), calamine::DataRef::Empty) {
+                    extent.add(cell.get_position());
+                }
+            }
+        }
+        Sheets::Xls(_) | Sheets::Ods(_) => return Ok(()),
+    }
+    let cells = extent.cells();
+    if cells > limits.max_sheet_cells {
+        return Err(Unreadable(format!(
+            "sheet `{sheet}` spans {} rows × {} columns ({cells} cells, empty ones included), more than the limit of {} cells (--max-sheet-cells)",
+            extent.rows(),
+            extent.columns(),
+            limits.max_sheet_cells
+        )));
+    }
+    Ok(())
+}
+
+/// The rows and columns between a sheet's first and last non-empty cell.
+#[derive(Debug, Default)]
+struct Extent {
+    /// (first row, last row, first column, last column), once a cell is seen.
+    bounds: Option<(u32, u32, u32, u32)>,
+}
+
+impl Extent {
+    fn add(&mut self, (row, column): (u32, u32)) {
+        self.bounds = Some(match self.bounds {
+            None => (row, row, column, column),
+            Some((r0, r1, c0, c1)) => (r0.min(row), r1.max(row), c0.min(column), c1.max(column)),
+        });
+    }
+
+    fn rows(&self) -> u64 {
+        self.bounds
+            .map_or(0, |(r0, r1, _, _)| u64::from(r1 - r0) + 1)
+    }
+
+    fn columns(&self) -> u64 {
+        self.bounds
+            .map_or(0, |(_, _, c0, c1)| u64::from(c1 - c0) + 1)
+    }
+
+    fn cells(&self) -> u64 {
+        self.rows().saturating_mul(self.columns())
+    }
 }
 
 /// Runs `read`, which drives calamine. calamine parses untrusted zip and XML; a bug there
@@ -160,7 +282,7 @@ pub(crate) fn without_panics<T>(
     }
 }
 
-fn read_sheets(bytes: Vec<u8>) -> Result<Vec<Sheet>, Unreadable> {
+fn read_sheets(bytes: Vec<u8>, limits: &Limits) -> Result<Vec<Sheet>, Unreadable> {
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         Unreadable(format!(
             "not a spreadsheet (xlsx, xls, xlsb or ods) that can be read: {e}"
@@ -168,6 +290,7 @@ fn read_sheets(bytes: Vec<u8>) -> Result<Vec<Sheet>, Unreadable> {
     })?;
     let mut sheets = Vec::new();
     for name in workbook.sheet_names() {
+        check_extent(&mut workbook, &name, limits)?;
         let range = workbook
             .worksheet_range(&name)
             .map_err(|e| Unreadable(format!("cannot read sheet `{name}`: {e}")))?;
@@ -251,8 +374,61 @@ mod tests {
 
     #[test]
     fn garbage_is_unreadable_not_a_panic() {
-        assert!(read(b"not a spreadsheet").is_err());
-        assert!(read(b"PK\x03\x04 truncated zip").is_err());
-        assert!(read(&[]).is_err());
+        let limits = Limits::default();
+        assert!(read(b"not a spreadsheet", &limits).is_err());
+        assert!(read(b"PK\x03\x04 truncated zip", &limits).is_err());
+        assert!(read(&[], &limits).is_err());
+    }
+
+    fn workbook(cells: &[(u32, u16, &str)]) -> Vec<u8> {
+        let mut workbook = rust_xlsxwriter::Workbook::new();
+        let sheet = workbook.add_worksheet().set_name("survey").unwrap();
+        for &(row, column, text) in cells {
+            sheet.write_string(row, column, text).unwrap();
+        }
+        workbook.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn a_sheet_spanning_the_whole_grid_is_refused_before_it_is_held() {
+        // Two cells, a few kilobytes: read as a range, 17 billion cells.
+        let bytes = workbook(&[(0, 0, "type"), (1_048_575, 16_383, "far")]);
+        assert!(bytes.len() < 10_000);
+        let Unreadable(reason) = read(&bytes, &Limits::default()).unwrap_err();
+        assert_eq!(
+            reason,
+            "sheet `survey` spans 1048576 rows × 16384 columns (17179869184 cells, empty ones included), more than the limit of 20000000 cells (--max-sheet-cells)"
+        );
+        let limits = Limits {
+            max_sheet_cells: 4,
+            ..Limits::default()
+        };
+        let near = workbook(&[(0, 0, "type"), (1, 1, "name")]);
+        assert!(read(&near, &limits).is_ok(), "2 × 2 cells is within 4");
+        let wider = workbook(&[(0, 0, "type"), (1, 2, "name")]);
+        assert!(
+            read(&wider, &limits)
+                .unwrap_err()
+                .0
+                .contains("2 rows × 3 columns")
+        );
+    }
+
+    #[test]
+    fn a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_inflated() {
+        let text = "a".repeat(30_000);
+        let bytes = workbook(&[(0, 0, "type"), (1, 0, &text), (2, 0, &text)]);
+        assert!(bytes.len() < 20_000, "it packs small: {}", bytes.len());
+        let limits = Limits {
+            max_unpacked_bytes: 40_000,
+            ..Limits::default()
+        };
+        let Unreadable(reason) = read(&bytes, &limits).unwrap_err();
+        assert!(reason.starts_with("the workbook unpacks to "), "{reason}");
+        assert!(
+            reason.ends_with("more than the limit of 40000 bytes (--max-unpacked-bytes)"),
+            "{reason}"
+        );
+        assert!(read(&bytes, &Limits::default()).is_ok());
     }
 }

@@ -263,7 +263,9 @@ pub fn read_bytes(
 /// A file whose content cannot be read at all (a broken workbook): every row of it is lost.
 fn unopenable(context: &Context<'_>, file: &str, error: &OpenError) -> FileRows {
     let reason = match &error.problem {
-        source::Problem::NotASpreadsheet(reason) => reason.clone(),
+        source::Problem::NotASpreadsheet(reason) | source::Problem::TooLarge(reason) => {
+            reason.clone()
+        }
         _ => error.to_string(),
     };
     let mut out = FileRows::new(context);

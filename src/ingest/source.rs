@@ -11,6 +11,7 @@ mod blocks;
 mod delimiter;
 mod encoding;
 pub mod inspect;
+pub mod limits;
 mod open;
 mod sheet;
 mod text;
@@ -23,6 +24,7 @@ use serde::Serialize;
 pub use blocks::{BLOCK_BYTES, Block, RecordRef};
 pub use delimiter::{describe as describe_delimiter, parse as parse_delimiter};
 pub use encoding::parse_label as parse_encoding;
+pub use limits::Limits;
 pub use open::{OpenError, Overrides, Problem, open, open_bytes};
 pub use tool::parse as parse_tool;
 

@@ -105,6 +105,8 @@ pub struct Splitter<R> {
     line: u64,
     /// The least a block holds ([`BLOCK_BYTES`]; less in tests, to cut often).
     block_bytes: usize,
+    /// The longest a record may be before reading stops (`--max-row-bytes`).
+    max_record_bytes: usize,
     done: bool,
 }
 
@@ -118,8 +120,16 @@ impl<R: Read> Splitter<R> {
             carry: Vec::new(),
             line,
             block_bytes: BLOCK_BYTES,
+            max_record_bytes: usize::MAX,
             done: false,
         }
+    }
+
+    /// Stops reading, with an error at the record's line, at a record longer than `max`
+    /// bytes: the carry holds a record whole, so this bounds memory too.
+    pub fn with_max_record_bytes(mut self, max: usize) -> Splitter<R> {
+        self.max_record_bytes = max;
+        self
     }
 
     /// Reads up to a block's worth more into `carry`; returns how many were read.
@@ -160,6 +170,12 @@ impl<R: Read> Splitter<R> {
             scanned = self.carry.len();
             if cut.is_some() && self.carry.len() >= self.block_bytes {
                 break;
+            }
+            if cut.is_none() && self.carry.len() > self.max_record_bytes {
+                return Err(io::Error::other(format!(
+                    "the row that starts here is longer than the limit of {} (--max-row-bytes)",
+                    super::limits::bytes(self.max_record_bytes as u64)
+                )));
             }
             if self.fill()? == 0 {
                 at_end = true;
@@ -610,6 +626,33 @@ mod tests {
     /// The same, as one block.
     fn whole(text: &str) -> Vec<Result<Record, Unreadable>> {
         split(text, text.len() + 1)
+    }
+
+    #[test]
+    fn a_row_longer_than_the_limit_stops_reading_at_its_line() {
+        let text = format!("a,b\n1,2\n3,\"{}\"\n4,5\n", "x".repeat(1000));
+        let mut splitter = Splitter::new(Cursor::new(text.into_bytes()), b',', false, 1)
+            .with_max_record_bytes(100);
+        splitter.block_bytes = 8;
+        let items: Vec<_> = splitter.collect();
+        let Some(Err(stop)) = items.last() else {
+            panic!("reading stops with an error: {items:?}");
+        };
+        assert_eq!(stop.line, 3);
+        assert!(stop.fatal);
+        assert!(
+            stop.reason
+                .contains("longer than the limit of 100 bytes (--max-row-bytes)"),
+            "{}",
+            stop.reason
+        );
+        // The rows before it were read.
+        let read: usize = items
+            .iter()
+            .filter_map(|b| b.as_ref().ok())
+            .map(|b| b.records(0).len())
+            .sum();
+        assert_eq!(read, 2);
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub struct Overrides {
     pub delimiter: Option<char>,
     pub encoding: Option<&'static Encoding>,
     pub sheet: Option<String>,
+    /// How large a file may be (`--max-row-bytes`, `--max-columns`, …).
+    pub limits: super::Limits,
 }
 
 /// Why a file could not be opened, and which file.
@@ -38,6 +40,9 @@ pub enum Problem {
     NotASpreadsheet(String),
     /// The bytes are not in the encoding given with `--encoding`.
     Undecodable(String),
+    /// The file is larger, in some way, than a [`super::Limits`] allows; the reason names
+    /// the limit and its option.
+    TooLarge(String),
 }
 
 impl OpenError {
@@ -51,7 +56,10 @@ impl OpenError {
     /// Whether the file's content is at fault (exit 1), rather than the file system or
     /// the command line (exit 2).
     pub fn is_input_problem(&self) -> bool {
-        matches!(self.problem, Problem::NotASpreadsheet(_))
+        matches!(
+            self.problem,
+            Problem::NotASpreadsheet(_) | Problem::TooLarge(_)
+        )
     }
 }
 
@@ -61,7 +69,8 @@ impl fmt::Display for OpenError {
             Problem::Io(e) => write!(f, "{}: cannot read: {e}", self.file),
             Problem::NoSuchSheet(reason)
             | Problem::NotASpreadsheet(reason)
-            | Problem::Undecodable(reason) => write!(f, "{}: {reason}", self.file),
+            | Problem::Undecodable(reason)
+            | Problem::TooLarge(reason) => write!(f, "{}: {reason}", self.file),
         }
     }
 }

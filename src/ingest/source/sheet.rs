@@ -7,8 +7,10 @@ use std::io::Cursor;
 use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
 
 use super::open::{OpenError, Overrides, Problem};
-use super::{Detected, Record, Source, tool};
-use crate::import::workbook::{Unreadable as Failed, without_panics};
+use super::{Detected, Limits, Record, Source, tool};
+use crate::import::workbook::{
+    Unreadable as Failed, check_extent, check_unpacked_size, without_panics,
+};
 
 /// The sheet read, as rows of text with their 1-based row numbers.
 struct Read {
@@ -20,8 +22,15 @@ struct Read {
 /// Opens the sheet `--sheet` names, or the first; `path` names the file in messages.
 pub fn open(path: &str, bytes: Vec<u8>, overrides: &Overrides) -> Result<Source, OpenError> {
     let wanted = overrides.sheet.clone();
-    let read = without_panics(move || read_sheet(bytes, wanted.as_deref()))
+    let limits = overrides.limits;
+    check_unpacked_size(&bytes, &limits)
+        .map_err(|Failed(reason)| OpenError::new(path, Problem::TooLarge(reason)))?;
+    let read = without_panics(move || read_sheet(bytes, wanted.as_deref(), &limits))
         .map_err(|Failed(reason)| OpenError::new(path, Problem::decode_sheet_error(reason)))?;
+    if let Some(header) = read.rows.first() {
+        check_columns(header.cells.len(), &limits)
+            .map_err(|reason| OpenError::new(path, Problem::TooLarge(reason)))?;
+    }
     let mut notes = Vec::new();
     if overrides.delimiter.is_some() || overrides.encoding.is_some() {
         notes.push("--delimiter and --encoding are not used: this is a spreadsheet".into());
@@ -57,7 +66,18 @@ pub fn open(path: &str, bytes: Vec<u8>, overrides: &Overrides) -> Result<Source,
 /// Marks the reasons that come from a sheet name that is not in the workbook.
 const NO_SUCH_SHEET: &str = "no sheet named ";
 
-fn read_sheet(bytes: Vec<u8>, wanted: Option<&str>) -> Result<Read, Failed> {
+/// Refuses a header wider than [`Limits::max_columns`].
+pub(super) fn check_columns(width: usize, limits: &Limits) -> Result<(), String> {
+    if width > limits.max_columns {
+        return Err(format!(
+            "the header has {width} columns, more than the limit of {} (--max-columns)",
+            limits.max_columns
+        ));
+    }
+    Ok(())
+}
+
+fn read_sheet(bytes: Vec<u8>, wanted: Option<&str>, limits: &Limits) -> Result<Read, Failed> {
     let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         Failed(format!(
             "not a spreadsheet (xlsx, xls, xlsb or ods) that can be read: {e}"
@@ -87,6 +107,7 @@ fn read_sheet(bytes: Vec<u8>, wanted: Option<&str>) -> Result<Read, Failed> {
             .cloned()
             .ok_or_else(|| Failed("the workbook has no sheets".into()))?,
     };
+    check_extent(&mut workbook, &sheet, limits)?;
     let range = workbook
         .worksheet_range(&sheet)
         .map_err(|e| Failed(format!("cannot read sheet `{sheet}`: {e}")))?;

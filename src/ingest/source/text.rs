@@ -62,7 +62,8 @@ pub fn open<R: Read + Seek + Send + 'static>(
                 .build(reader),
         )
     };
-    let mut blocks = Splitter::new(utf8, delimiter as u8, lone_cr, 1);
+    let mut blocks = Splitter::new(utf8, delimiter as u8, lone_cr, 1)
+        .with_max_record_bytes(overrides.limits.max_row_bytes);
 
     // The first rows carry the tool's signature; those that are not headings are left in
     // the body, so nothing is read twice.
@@ -120,6 +121,8 @@ pub fn open<R: Read + Seek + Send + 'static>(
         }
     }
     let width = header.first().map_or(0, |h: &Record| h.cells.len());
+    super::sheet::check_columns(width, &overrides.limits)
+        .map_err(|reason| OpenError::new(&file, Problem::TooLarge(reason)))?;
     let rest = first.map(|first| match after_header {
         Some(position) => first.rest(position),
         None => first,
