@@ -83,3 +83,17 @@ fn a_workbook_whose_sheet_spans_the_grid_is_refused() {
         imported.findings
     );
 }
+
+/// Found by the `xlsform` target: a cell reference whose row number overflows a `u32`
+/// multiplication in calamine 0.35 (xlsx/mod.rs:1881, reached from the sheet-extent scan).
+/// calamine panics (in builds with overflow checks); canvass catches it and reports the
+/// file as unreadable.
+#[test]
+fn a_calamine_panic_on_a_row_number_is_an_unreadable_file() {
+    let path = common::root()
+        .join("tests/fixtures/fuzz-regressions/xlsform-calamine-row-number-overflow.xlsx");
+    let data = std::fs::read(path).unwrap();
+    let imported = as_workbook(&data);
+    assert!(imported.definition.is_none());
+    assert!(imported.has(Severity::Error), "{:?}", imported.findings);
+}
