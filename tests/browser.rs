@@ -733,3 +733,79 @@ fn without_script_every_question_shows_and_the_page_prints_without_controls() {
     assert!(page.is_shown("held_capabilities_role") && page.is_shown("capabilities_followup"));
     page.screenshot_print("frontier-print");
 }
+
+/// Synthetic respondents (`canvass synth`), each filled in through the HTML form by mouse
+/// and field input as a person would, give a CSV file that ingests to the very answers
+/// the synthetic row holds (only the submission time, which the form stamps, differs).
+#[test]
+fn synthetic_respondents_filled_in_through_the_form_reingest_to_the_same_answers() {
+    let Some(chromium) = chromium() else { return };
+    let path = "surveys/capabilities-roles.toml";
+    let survey = load_survey(path);
+    let mut synthetic = Vec::new();
+    canvass::synth::Synth::new(&survey, 12, 2027)
+        .unwrap()
+        .write(&mut synthetic)
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(synthetic.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    assert_eq!(rows.len(), 12);
+
+    let dir = tempfile::tempdir().unwrap();
+    let page = FormPage::open(&chromium, &write_form("capabilities-roles", dir.path()));
+    for row in &rows {
+        page.reload();
+        for (column, value) in header.iter().zip(row) {
+            if value.is_empty() || column == "submitted_at" {
+                continue;
+            }
+            let question = survey.questions.iter().find(|q| q.id == *column);
+            match question.map(|q| q.kind.name()) {
+                // Choices are clicked, one click per ticked code.
+                Some("likert" | "single" | "multiple") => {
+                    for code in value.split(canvass::ingest::CODE_SEPARATOR) {
+                        page.click(&format!("{column}={code}"));
+                    }
+                }
+                // Texts and the respondent id are typed (set as typing would).
+                _ => page.set_value(column, value),
+            }
+        }
+        page.submit();
+        let filled = page.csv();
+        assert!(
+            !filled.is_empty(),
+            "the form made no file: {:?}",
+            page.errors()
+        );
+
+        let synthetic_row = {
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            writer.write_record(&header).unwrap();
+            writer.write_record(row).unwrap();
+            writer.into_inner().unwrap()
+        };
+        let read = |name: &str, bytes: Vec<u8>| {
+            let ingested =
+                canvass::ingest::ingest_bytes(&survey, &[(name.to_string(), bytes)]).unwrap();
+            assert_eq!(
+                ingested.totals().accepted,
+                1,
+                "{name}: {:?}",
+                ingested.rejects
+            );
+            ingested.responses.frame().drop("submitted_at").unwrap()
+        };
+        let expected = read("synthetic.csv", synthetic_row);
+        let actual = read("form.csv", filled.into_bytes());
+        assert!(
+            actual.equals_missing(&expected),
+            "row {}:\nform: {actual}\nsynthetic: {expected}",
+            row[0]
+        );
+    }
+}
