@@ -141,19 +141,27 @@ fn context<'a>(survey: &'a Survey, options: &ReadOptions) -> Context<'a> {
 fn merge(survey: &Survey, names: &[String], read: Vec<FileRows>) -> Result<Ingested> {
     let layout = table::Layout::of(survey);
     let mut joiner = Joiner::new(survey, names);
-    let mut frame = table::Table::new(&layout).finish(&layout)?.frame;
+    let mut frames = Vec::new();
     for (index, mut file) in read.into_iter().enumerate() {
-        for part in joiner.parts(index, std::mem::take(&mut file.parts))? {
-            frame.vstack_mut_owned(part)?;
-        }
+        frames.extend(joiner.parts(index, std::mem::take(&mut file.parts))?);
         joiner.end_file(index, file);
     }
     let (rejects, files) = joiner.finish();
     Ok(Ingested {
-        responses: Responses::from_frame(frame),
+        responses: stacked(&layout, frames)?,
         rejects,
         files,
     })
+}
+
+/// The response table of `frames` one after another (the empty table of the layout's
+/// columns when there are none): their columns linked, not copied.
+fn stacked(layout: &table::Layout, frames: Vec<polars::prelude::DataFrame>) -> Result<Responses> {
+    let mut frame = table::Table::new(layout).finish(layout)?.frame;
+    for part in frames {
+        frame.vstack_mut_owned(part)?;
+    }
+    Ok(Responses::from_frame(frame))
 }
 
 /// What ingesting accounted for besides the accepted rows: the rejects and each file's
@@ -190,13 +198,8 @@ pub fn ingest_in_chunks(
     let mut chunk: Vec<polars::prelude::DataFrame> = Vec::new();
     let mut chunk_height = 0;
     let mut handed = false;
-    let mut hand = |frames: Vec<polars::prelude::DataFrame>| -> Result<()> {
-        let mut frame = table::Table::new(&layout).finish(&layout)?.frame;
-        for part in frames {
-            frame.vstack_mut_owned(part)?;
-        }
-        each(Responses::from_frame(frame))
-    };
+    let mut hand =
+        |frames: Vec<polars::prelude::DataFrame>| -> Result<()> { each(stacked(&layout, frames)?) };
     for (index, path) in paths.iter().enumerate() {
         let file = read::stream_file(&context, path, &options.overrides, &mut |parts| {
             for frame in joiner.parts(index, parts)? {

@@ -213,8 +213,13 @@ pub type Sink<'s> = dyn FnMut(Vec<Part>) -> Result<()> + 's;
 /// Reads a response file (any encoding, delimiter or spreadsheet, through
 /// [`source::open`]).
 pub fn read_file(context: &Context<'_>, path: &Path, overrides: &Overrides) -> Result<FileRows> {
+    keeping_parts(|sink| stream_file(context, path, overrides, sink))
+}
+
+/// What a streaming `read` gives, with the parts it handed on kept in it.
+pub fn keeping_parts(read: impl FnOnce(&mut Sink<'_>) -> Result<FileRows>) -> Result<FileRows> {
     let mut parts = Vec::new();
-    let mut out = stream_file(context, path, overrides, &mut |more| {
+    let mut out = read(&mut |more| {
         parts.extend(more);
         Ok(())
     })?;
@@ -246,18 +251,13 @@ pub fn read_bytes(
     bytes: &[u8],
     overrides: &Overrides,
 ) -> Result<FileRows> {
-    let mut parts = Vec::new();
-    let mut sink = |more: Vec<Part>| {
-        parts.extend(more);
-        Ok(())
-    };
-    let mut out = match source::open_bytes(file, bytes.to_vec(), overrides) {
-        Ok(source) => read_source(context, source, &mut sink)?,
-        Err(e) if e.is_input_problem() => unopenable(context, file, &e),
-        Err(e) => return Err(e.into()),
-    };
-    out.parts = parts;
-    Ok(out)
+    keeping_parts(
+        |sink| match source::open_bytes(file, bytes.to_vec(), overrides) {
+            Ok(source) => read_source(context, source, sink),
+            Err(e) if e.is_input_problem() => Ok(unopenable(context, file, &e)),
+            Err(e) => Err(e.into()),
+        },
+    )
 }
 
 /// A file whose content cannot be read at all (a broken workbook): every row of it is lost.

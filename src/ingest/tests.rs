@@ -788,13 +788,7 @@ fn blocks_read_in_parallel_give_what_one_record_at_a_time_gives() {
         records,
     );
     let context = Context::new(&survey);
-    let mut parts = Vec::new();
-    let mut file = read::read_source(&context, in_memory, &mut |more| {
-        parts.extend(more);
-        Ok(())
-    })
-    .unwrap();
-    file.parts = parts;
+    let file = read::keeping_parts(|sink| read::read_source(&context, in_memory, sink)).unwrap();
     let sequential = merge(&survey, &["big.csv".to_string()], vec![file]).unwrap();
     assert!(
         sequential
