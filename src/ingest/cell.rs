@@ -54,19 +54,64 @@ pub const CODE_SEPARATOR: char = ';';
 /// A question's codes laid out for finding a cell's code fast: ingest asks for every
 /// cell, and the survey's [`Question::choice_index`] walks whole choices (labels and all).
 ///
-/// A code is looked up by its length and 8 of its bytes (its last 8, when longer), which
-/// tell most codes of one list apart (`probably_yes`, `probably_not`): they hash to a slot
-/// of a small open-addressing table, and only a code longer than 8 bytes is compared in
+/// A code is looked up by its length and up to 16 of its bytes, kept in the slot of a
+/// small open-addressing table that they hash to, so that finding a code of at most 16
+/// bytes reads one slot and compares three words; only a longer code is compared in
 /// full.
 #[derive(Debug, Clone, Default)]
 pub struct Codes {
-    /// Per slot: the index + 1 of the code that hashed there (0: empty).
-    slots: Vec<u8>,
+    slots: Vec<Slot>,
     /// `slots.len() - 1`; the length is a power of two.
     mask: usize,
-    /// Per code: its key ([`Codes::key`]) and the code.
-    keys: Vec<(usize, u64)>,
     codes: Vec<Box<str>>,
+}
+
+/// One slot of [`Codes`]: a code's [`Key`] and its index + 1 (0: an empty slot).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    key: Key,
+    index: u32,
+}
+
+/// A code's length and up to 16 of its bytes, which together tell apart any two codes
+/// of at most 16 bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Key {
+    len: u64,
+    /// The last 8 bytes of a code longer than 8; the first 4 and last 4 (they overlap)
+    /// of one of 4 to 8; the first, middle and last of a shorter one.
+    tail: u64,
+    /// The first 8 bytes of a code longer than 8 (0 for a shorter one).
+    head: u64,
+}
+
+impl Key {
+    /// Read without a copy: this runs for every cell.
+    fn of(code: &str) -> Key {
+        let b = code.as_bytes();
+        let n = b.len();
+        let word = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+        let long = |at: usize| u64::from(word(at)) | u64::from(word(at + 4)) << 32;
+        let (tail, head) = match n {
+            0 => (0, 0),
+            1..=3 => (
+                u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+                0,
+            ),
+            4..=8 => (u64::from(word(0)) | u64::from(word(n - 4)) << 32, 0),
+            _ => (long(n - 8), long(0)),
+        };
+        Key {
+            len: n as u64,
+            tail,
+            head,
+        }
+    }
+
+    fn hash(self) -> usize {
+        // Fibonacci hashing: the multiply spreads every byte into the top bits.
+        ((self.tail ^ self.len).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize
+    }
 }
 
 impl Codes {
@@ -76,70 +121,47 @@ impl Codes {
             .iter()
             .map(|c| c.code.as_str().into())
             .collect();
-        let keys: Vec<(usize, u64)> = codes.iter().map(|c| Codes::key(c)).collect();
         // At least 4 slots per code keeps probe runs short.
         let size = (codes.len() * 4).next_power_of_two().max(8);
-        let mut slots = vec![0u8; size];
+        let mut slots = vec![Slot::default(); size];
         let mask = size - 1;
-        for (i, key) in keys.iter().enumerate() {
-            let mut slot = Codes::hash(*key) & mask;
-            while slots[slot] != 0 {
+        for (i, code) in codes.iter().enumerate() {
+            let key = Key::of(code);
+            let mut slot = key.hash() & mask;
+            while slots[slot].index != 0 {
                 slot = (slot + 1) & mask;
             }
-            // The survey checks allow at most 255 choices, so index + 1 fits.
-            slots[slot] = i as u8 + 1;
+            slots[slot] = Slot {
+                key,
+                index: i as u32 + 1,
+            };
         }
-        Codes {
-            slots,
-            mask,
-            keys,
-            codes,
-        }
+        Codes { slots, mask, codes }
     }
 
-    /// A code's length and up to 8 of its bytes, which together tell apart any two codes
-    /// of at most 8 bytes: the last 8 bytes of a longer code; the first 4 and last 4 (they
-    /// overlap) of one of 4 to 8; the first, middle and last of a shorter one. Read
-    /// without a copy: this runs for every cell.
-    fn key(code: &str) -> (usize, u64) {
-        let b = code.as_bytes();
-        let n = b.len();
-        let word = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
-        let bits = match n {
-            0 => 0,
-            1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
-            4..=8 => u64::from(word(0)) | u64::from(word(n - 4)) << 32,
-            _ => u64::from(word(n - 8)) | u64::from(word(n - 4)) << 32,
-        };
-        (n, bits)
-    }
-
-    fn hash((len, tail): (usize, u64)) -> usize {
-        // Fibonacci hashing: the multiply spreads every byte into the top bits.
-        ((tail ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize
-    }
-
-    /// Whether two codes longer than 8 bytes, of the same length and last 8 bytes, are
-    /// the same: up to 16 bytes, their first 8 bytes say it (no call to `memcmp`).
-    fn same_long(known: &str, code: &str) -> bool {
-        let (a, b) = (known.as_bytes(), code.as_bytes());
-        let first = |s: &[u8]| u64::from_le_bytes(s[..8].try_into().unwrap_or_default());
-        if a.len() <= 16 {
-            first(a) == first(b)
-        } else {
-            a == b
+    /// The index of `cell` when it is a code just as it stands: no white space to trim
+    /// and no `'` a spreadsheet-safe writer put before it (those cells are read the long
+    /// way, [`parse_with`]).
+    pub fn find_exact(&self, cell: &str) -> Option<u8> {
+        let bytes = cell.as_bytes();
+        match (bytes.first(), bytes.last()) {
+            (Some(&first), Some(&last)) if first != b'\'' && is_plain(first) && is_plain(last) => {
+                self.find(cell)
+            }
+            _ => None,
         }
     }
 
     /// The index of `code`, if it is one.
     pub fn find(&self, code: &str) -> Option<u8> {
-        let key = Codes::key(code);
-        // A code of 8 bytes or fewer is all in its key.
-        let whole = code.len() <= 8;
-        let mut slot = Codes::hash(key) & self.mask;
+        let key = Key::of(code);
+        let mut slot = key.hash() & self.mask;
         loop {
-            let i = usize::from(self.slots[slot]).checked_sub(1)?;
-            if self.keys[i] == key && (whole || Codes::same_long(&self.codes[i], code)) {
+            let Slot { key: known, index } = self.slots[slot];
+            let i = (index as usize).checked_sub(1)?;
+            // A code of 16 bytes or fewer is all in its key.
+            if known == key && (code.len() <= 16 || self.codes[i].as_ref() == code) {
+                // The survey checks allow at most 255 choices, so the index fits.
                 return Some(i as u8);
             }
             slot = (slot + 1) & self.mask;
@@ -320,8 +342,15 @@ fn picks_rule(min: Option<u32>, max: Option<u32>) -> String {
 
 /// The codes of a `;`-separated cell, in the order written, blanks skipped.
 fn code_list(cell: &str) -> impl Iterator<Item = &str> {
-    cell.split(CODE_SEPARATOR)
-        .map(trim)
+    let mut from = 0;
+    memchr::memchr_iter(CODE_SEPARATOR as u8, cell.as_bytes())
+        .chain(std::iter::once(cell.len()))
+        .map(move |end| {
+            // The separator is ASCII, so the cuts fall between characters.
+            let code = cell.get(from..end).unwrap_or_default();
+            from = end + 1;
+            trim(code)
+        })
         .filter(|c| !c.is_empty())
 }
 

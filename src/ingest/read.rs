@@ -328,6 +328,7 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
         .collect();
     let header_line = source.header.first().map_or(1, |r| r.line);
     let (columns, fatal) = map_header(context, &file, header_line, &canonical, &mut out.problems);
+    let steps = steps(context, &columns);
     let mut scratch = Scratch::new(context);
 
     for record in records {
@@ -374,7 +375,7 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
                     .map_or(String::new(), |c| c.text.clone())
             })
             .collect();
-        read_record(context, &columns, cells.as_slice(), &mut scratch);
+        read_record(context, &columns, &steps, cells.as_slice(), &mut scratch);
         let rejected = scratch.rejected();
         if rejected {
             out.rows_rejected += 1;
@@ -472,6 +473,7 @@ fn read_canonical(context: &Context<'_>, source: Source, sink: &mut Sink<'_>) ->
     let reading = Canonical {
         context,
         file,
+        steps: steps(context, &mapping),
         mapping,
         fatal,
         names: header.cells.iter().map(|h| h.trim().to_string()).collect(),
@@ -538,6 +540,8 @@ struct Canonical<'c> {
     file: &'c str,
     /// For each header cell, which canonical column it is.
     mapping: Vec<Option<CanonicalColumn>>,
+    /// For each header cell, how it is read.
+    steps: Vec<Step>,
     /// A header problem that makes every row unusable.
     fatal: Option<FatalHeader>,
     /// The header's names, trimmed, for messages.
@@ -602,7 +606,7 @@ impl Canonical<'_> {
             });
             return;
         }
-        read_record(self.context, &self.mapping, cells, scratch);
+        read_record(self.context, &self.mapping, &self.steps, cells, scratch);
         let rejected = scratch.rejected();
         if rejected {
             out.rows_rejected += 1;
@@ -701,6 +705,58 @@ fn map_header(
     (mapping, fatal)
 }
 
+/// How one cell of a record is read, worked out from the header once per file.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    /// A column no question has.
+    Skip,
+    /// A single choice, scale level or matrix row: a cell that is exactly one of the
+    /// question's codes (most cells of most files) is found and put in place directly;
+    /// anything else is read as `column` is.
+    Choice {
+        column: CanonicalColumn,
+        question: usize,
+        /// Where its answer is in [`Row::held`].
+        held: usize,
+        /// Its code column in the table ([`Layout::code_column`]).
+        code: usize,
+    },
+    /// Any other column, read by the kind of its question.
+    Read(CanonicalColumn),
+}
+
+/// The [`Step`] for each cell of records under a header mapped to `mapping`.
+fn steps(context: &Context<'_>, mapping: &[Option<CanonicalColumn>]) -> Vec<Step> {
+    let row = Row::new(context.survey);
+    let choice = |column: CanonicalColumn, q: usize, slot: usize| {
+        let question = &context.survey.questions[q];
+        let single = matches!(
+            question.kind,
+            crate::survey::QuestionKind::Single { .. }
+                | crate::survey::QuestionKind::Likert { .. }
+                | crate::survey::QuestionKind::Matrix { .. }
+        );
+        match context.layout.code_column(q, slot) {
+            Some(code) if single => Step::Choice {
+                column,
+                question: q,
+                held: row.first[q] + slot,
+                code,
+            },
+            _ => Step::Read(column),
+        }
+    };
+    mapping
+        .iter()
+        .map(|column| match *column {
+            None => Step::Skip,
+            Some(column @ CanonicalColumn::Answer(q)) => choice(column, q, 0),
+            Some(column @ CanonicalColumn::Row(q, slot)) => choice(column, q, slot),
+            Some(column) => Step::Read(column),
+        })
+        .collect()
+}
+
 /// What validating a record needs besides the record, kept from one record to the next
 /// so that a valid row allocates nothing but what the table keeps.
 struct Scratch {
@@ -754,6 +810,7 @@ impl Scratch {
 fn read_record<C: Cells + ?Sized>(
     context: &Context<'_>,
     mapping: &[Option<CanonicalColumn>],
+    steps: &[Step],
     record: &C,
     scratch: &mut Scratch,
 ) {
@@ -767,8 +824,29 @@ fn read_record<C: Cells + ?Sized>(
         forgivable,
         problems,
     } = &mut *scratch;
-    for (i, column) in mapping.iter().enumerate().take(record.count()) {
-        let Some(column) = column else { continue };
+    for (i, step) in steps.iter().enumerate().take(record.count()) {
+        let column = match step {
+            Step::Skip => continue,
+            Step::Read(column) => column,
+            Step::Choice {
+                column,
+                question,
+                held,
+                code,
+            } => {
+                let text = record.cell(i);
+                if text.is_empty() {
+                    continue; // not answered: nothing to hold or stage
+                }
+                if let Some(c) = context.codes[*question].find_exact(text) {
+                    cells_of.push((*question, i));
+                    row.held[*held] = Held::Code(c);
+                    staged.set_code(*code, c);
+                    continue;
+                }
+                column
+            }
+        };
         let text = record.cell(i);
         let cell = escape::restore_csv_cell(text);
         let mut refuse = |reason: String| {

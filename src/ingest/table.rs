@@ -189,8 +189,8 @@ impl CellText {
 }
 
 /// The record being read, laid out as a row of the table: each kind of column in its
-/// own array, empty (`None`) until a cell fills it, so that appending an accepted row is
-/// a copy per column with no decisions, and rejecting one costs nothing.
+/// own array, empty (a sentinel) until a cell fills it, so that appending an accepted row
+/// is one copy per kind of column with no decisions, and rejecting one costs nothing.
 #[derive(Debug, Clone)]
 pub struct Staged {
     pub respondent_id: Option<CellText>,
@@ -198,12 +198,23 @@ pub struct Staged {
     pub submitted_at: Option<i64>,
     pub weight: Option<f64>,
     pub round: Option<u32>,
-    codes: Vec<Option<u8>>,
-    ticks: Vec<Option<bool>>,
-    numbers: Vec<Option<f64>>,
-    years: Vec<Option<i32>>,
+    /// Code indices and ranks ([`NO_CODE`]: empty); wider than the `u8` the column keeps,
+    /// so that no code or rank can be mistaken for the sentinel.
+    codes: Vec<u16>,
+    /// 0 or 1 ([`NO_TICK`]: empty).
+    ticks: Vec<u8>,
+    /// Always finite when given ([`NO_NUMBER`], a NaN: empty).
+    numbers: Vec<f64>,
+    /// A year as the `i32` kept ([`NO_YEAR`]: empty).
+    years: Vec<i64>,
     texts: Vec<Option<CellText>>,
 }
+
+/// The empty value of each kind of staged column (see [`Staged`]).
+const NO_CODE: u16 = u16::MAX;
+const NO_TICK: u8 = 2;
+const NO_NUMBER: f64 = f64::NAN;
+const NO_YEAR: i64 = i64::MIN;
 
 /// Which answer of a record: a question's own (`slot`: its matrix row, or 0), or a
 /// coder's coding of it.
@@ -221,10 +232,10 @@ impl Staged {
             submitted_at: None,
             weight: None,
             round: None,
-            codes: vec![None; codes],
-            ticks: vec![None; ticks],
-            numbers: vec![None; numbers],
-            years: vec![None; years],
+            codes: vec![NO_CODE; codes],
+            ticks: vec![NO_TICK; ticks],
+            numbers: vec![NO_NUMBER; numbers],
+            years: vec![NO_YEAR; years],
             texts: vec![None; texts],
         }
     }
@@ -235,10 +246,10 @@ impl Staged {
         self.submitted_at = None;
         self.weight = None;
         self.round = None;
-        self.codes.fill(None);
-        self.ticks.fill(None);
-        self.numbers.fill(None);
-        self.years.fill(None);
+        self.codes.fill(NO_CODE);
+        self.ticks.fill(NO_TICK);
+        self.numbers.fill(NO_NUMBER);
+        self.years.fill(NO_YEAR);
         self.texts.fill(None);
     }
 
@@ -255,28 +266,33 @@ impl Staged {
         let dest = layout.dest(pick);
         match (dest, parsed) {
             (_, Parsed::Missing) => {}
-            (Dest::Code(i), Parsed::Choice(c)) => self.codes[i] = Some(c),
+            (Dest::Code(i), Parsed::Choice(c)) => self.codes[i] = u16::from(c),
             (Dest::Ticks { first, n }, Parsed::Choices(span)) => {
                 let ticks = &mut self.ticks[first..first + n];
-                ticks.fill(Some(false));
+                ticks.fill(0);
                 for &c in span.of(picked) {
-                    ticks[usize::from(c)] = Some(true);
+                    ticks[usize::from(c)] = 1;
                 }
             }
             (Dest::Ranks { first, n }, Parsed::Ranked(span)) => {
                 let ranks = &mut self.codes[first..first + n];
                 for (rank, &c) in span.of(picked).iter().enumerate() {
-                    // At most 255 choices, so a rank fits.
-                    ranks[usize::from(c)] = Some(rank as u8 + 1);
+                    // At most 255 choices, so a rank fits the column's u8.
+                    ranks[usize::from(c)] = rank as u16 + 1;
                 }
             }
-            (Dest::Number(i), Parsed::Number(n)) => self.numbers[i] = Some(n),
-            (Dest::Year(i), Parsed::Number(n)) => self.years[i] = Some(n as i32),
+            (Dest::Number(i), Parsed::Number(n)) => self.numbers[i] = n,
+            (Dest::Year(i), Parsed::Number(n)) => self.years[i] = i64::from(n as i32),
             (Dest::Text(i), Parsed::Text(t)) => {
                 self.texts[i] = Some(CellText::locate(index, cell, t))
             }
             (dest, parsed) => unreachable!("{parsed:?} is not an answer for {dest:?}"),
         }
+    }
+
+    /// Puts the code index `c` in code column `column` (see [`Layout::code_column`]).
+    pub fn set_code(&mut self, column: usize, c: u8) {
+        self.codes[column] = u16::from(c);
     }
 
     /// Puts the "other" text of question `q`, `other` being a part of cell `index`.
@@ -296,11 +312,11 @@ impl Staged {
     pub fn clear_question(&mut self, layout: &Layout, q: usize) {
         for dest in layout.answers[q].iter().chain(&layout.coded[q]) {
             match *dest {
-                Dest::Code(i) => self.codes[i] = None,
-                Dest::Ticks { first, n } => self.ticks[first..first + n].fill(None),
-                Dest::Ranks { first, n } => self.codes[first..first + n].fill(None),
-                Dest::Number(i) => self.numbers[i] = None,
-                Dest::Year(i) => self.years[i] = None,
+                Dest::Code(i) => self.codes[i] = NO_CODE,
+                Dest::Ticks { first, n } => self.ticks[first..first + n].fill(NO_TICK),
+                Dest::Ranks { first, n } => self.codes[first..first + n].fill(NO_CODE),
+                Dest::Number(i) => self.numbers[i] = NO_NUMBER,
+                Dest::Year(i) => self.years[i] = NO_YEAR,
                 Dest::Text(i) => self.texts[i] = None,
             }
         }
@@ -311,6 +327,15 @@ impl Staged {
 }
 
 impl Layout {
+    /// The code column that answer `slot` of question `q` goes to, when it is one (a
+    /// single choice, a scale level, a matrix row).
+    pub fn code_column(&self, q: usize, slot: usize) -> Option<usize> {
+        match self.answers.get(q)?.get(slot)? {
+            Dest::Code(column) => Some(*column),
+            _ => None,
+        }
+    }
+
     fn dest(&self, pick: Pick) -> Dest {
         match pick {
             Pick::Answer { question, slot } => self.answers[question][slot],
@@ -367,26 +392,47 @@ impl Texts {
     }
 }
 
-/// Ticks: (value, validity), as polars' boolean arrays keep them.
-#[derive(Debug, Clone, Default)]
-struct Ticks {
-    values: MutableBitmap,
-    valid: MutableBitmap,
+/// Staged rows of one kind of column, one after another: appending a row is one copy;
+/// the columns are taken out of it when the table is made.
+#[derive(Debug, Clone)]
+struct Rows<T> {
+    values: Vec<T>,
+    width: usize,
 }
 
-impl Ticks {
-    fn push(&mut self, tick: Option<bool>) {
-        self.values.push(tick == Some(true));
-        self.valid.push(tick.is_some());
+impl<T: Copy + Default> Rows<T> {
+    fn new(width: usize) -> Rows<T> {
+        Rows {
+            values: Vec::new(),
+            width,
+        }
     }
 
-    fn into_column(self, name: PlSmallStr) -> Column {
-        let array = BooleanArray::new(
-            ArrowDataType::Boolean,
-            self.values.into(),
-            self.valid.into(),
-        );
-        BooleanChunked::with_chunk(name, array).into_column()
+    fn push(&mut self, row: &[T]) {
+        self.values.extend_from_slice(row);
+    }
+
+    /// Column `c` of every row: each staged value that `given` says is there, made the
+    /// column's by `keep`; the others are empty.
+    fn column<U: Default>(
+        &self,
+        c: usize,
+        given: impl Fn(T) -> bool,
+        keep: impl Fn(T) -> U,
+    ) -> Nullable<U> {
+        let column = || {
+            self.values
+                .iter()
+                .skip(c)
+                .step_by(self.width.max(1))
+                .copied()
+        };
+        Nullable {
+            values: column()
+                .map(|v| if given(v) { keep(v) } else { U::default() })
+                .collect(),
+            valid: column().map(given).collect(),
+        }
     }
 }
 
@@ -398,7 +444,7 @@ pub struct Part {
     pub lines: Vec<u64>,
 }
 
-/// Accepted rows, column by column.
+/// Accepted rows: the fixed columns one by one, the answers as staged rows.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// The line each row starts on, for messages about it.
@@ -407,10 +453,10 @@ pub struct Table {
     rounds: Nullable<u32>,
     submitted: Nullable<i64>,
     weights: Nullable<f64>,
-    codes: Vec<Nullable<u8>>,
-    ticks: Vec<Ticks>,
-    numbers: Vec<Nullable<f64>>,
-    years: Vec<Nullable<i32>>,
+    codes: Rows<u16>,
+    ticks: Rows<u8>,
+    numbers: Rows<f64>,
+    years: Rows<i64>,
     texts: Vec<Texts>,
 }
 
@@ -423,16 +469,16 @@ impl Table {
             rounds: Nullable::default(),
             submitted: Nullable::default(),
             weights: Nullable::default(),
-            codes: vec![Nullable::default(); codes],
-            ticks: vec![Ticks::default(); ticks],
-            numbers: vec![Nullable::default(); numbers],
-            years: vec![Nullable::default(); years],
+            codes: Rows::new(codes),
+            ticks: Rows::new(ticks),
+            numbers: Rows::new(numbers),
+            years: Rows::new(years),
             texts: vec![Texts::default(); texts],
         }
     }
 
     pub fn len(&self) -> usize {
-        self.ids.0.len()
+        self.lines.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -446,18 +492,10 @@ impl Table {
         self.rounds.push(row.round);
         self.submitted.push(row.submitted_at);
         self.weights.push(row.weight);
-        for (column, value) in self.codes.iter_mut().zip(&row.codes) {
-            column.push(*value);
-        }
-        for (column, value) in self.ticks.iter_mut().zip(&row.ticks) {
-            column.push(*value);
-        }
-        for (column, value) in self.numbers.iter_mut().zip(&row.numbers) {
-            column.push(*value);
-        }
-        for (column, value) in self.years.iter_mut().zip(&row.years) {
-            column.push(*value);
-        }
+        self.codes.push(&row.codes);
+        self.ticks.push(&row.ticks);
+        self.numbers.push(&row.numbers);
+        self.years.push(&row.years);
         for (column, value) in self.texts.iter_mut().zip(&row.texts) {
             column.push(value.map(|text| text.of(cell)));
         }
@@ -467,15 +505,15 @@ impl Table {
     /// block), so that joining the parts of a file only links their columns.
     pub fn finish(mut self, layout: &Layout) -> Result<Part> {
         let lines = std::mem::take(&mut self.lines);
+        let height = lines.len();
         Ok(Part {
-            frame: self.into_frame(layout)?,
+            frame: self.into_frame(layout, height)?,
             lines,
         })
     }
 
     /// The polars table, columns as documented in [`super::responses`].
-    fn into_frame(self, layout: &Layout) -> Result<DataFrame> {
-        let height = self.len();
+    fn into_frame(self, layout: &Layout, height: usize) -> Result<DataFrame> {
         let mut columns = vec![
             self.ids.into_column(column::RESPONDENT_ID.into()),
             self.submitted
@@ -492,19 +530,29 @@ impl Table {
         if layout.rounds {
             columns.push(self.rounds.into_column::<UInt32Type>(column::ROUND.into()));
         }
-        let mut codes = self.codes.into_iter();
-        let mut ticks = self.ticks.into_iter();
-        let mut numbers = self.numbers.into_iter();
-        let mut years = self.years.into_iter();
         let mut texts = self.texts.into_iter();
         for (name, place) in &layout.columns {
             let name = PlSmallStr::from(name.as_str());
-            // Columns of a kind come in layout order, so each is the next of its kind.
+            let c = place.index;
+            // Staged values are in range (codes and ranks fit a u8; years an i32).
             let column = match place.kind {
-                Kind::Code => codes.next().map(|v| v.into_column::<UInt8Type>(name)),
-                Kind::Tick => ticks.next().map(|v| v.into_column(name)),
-                Kind::Number => numbers.next().map(|v| v.into_column::<Float64Type>(name)),
-                Kind::Year => years.next().map(|v| v.into_column::<Int32Type>(name)),
+                Kind::Code => Some(
+                    self.codes
+                        .column(c, |v| v != NO_CODE, |v| v as u8)
+                        .into_column::<UInt8Type>(name),
+                ),
+                Kind::Tick => Some(tick_column(&self.ticks, c, name)),
+                Kind::Number => Some(
+                    self.numbers
+                        .column(c, |v| !v.is_nan(), |v| v)
+                        .into_column::<Float64Type>(name),
+                ),
+                Kind::Year => Some(
+                    self.years
+                        .column(c, |v| v != NO_YEAR, |v| v as i32)
+                        .into_column::<Int32Type>(name),
+                ),
+                // Text columns come in layout order, so each is the next one.
                 Kind::Text => texts.next().map(|v| v.into_column(name)),
             };
             columns.push(column.ok_or_else(|| {
@@ -513,4 +561,13 @@ impl Table {
         }
         Ok(DataFrame::new(height, columns)?)
     }
+}
+
+/// Tick column `c` of the staged rows, as polars' boolean array keeps it: (value,
+/// validity).
+fn tick_column(rows: &Rows<u8>, c: usize, name: PlSmallStr) -> Column {
+    let staged = rows.column(c, |t| t != NO_TICK, |t| t == 1);
+    let values: MutableBitmap = staged.values.iter().copied().collect();
+    let array = BooleanArray::new(ArrowDataType::Boolean, values.into(), staged.valid.into());
+    BooleanChunked::with_chunk(name, array).into_column()
 }
