@@ -54,22 +54,26 @@ pub const CODE_SEPARATOR: char = ';';
 /// A question's codes laid out for finding a cell's code fast: ingest asks for every
 /// cell, and the survey's [`Question::choice_index`] walks whole choices (labels and all).
 ///
-/// A code is looked up by its length and up to 16 of its bytes, kept in the slot of a
-/// small open-addressing table that they hash to, so that finding a code of at most 16
-/// bytes reads one slot and compares three words; only a longer code is compared in
-/// full.
+/// A code is looked up by its length and up to 16 of its bytes ([`Key`]): its length and
+/// 8 of them are kept in the slot of a small open-addressing table that they hash to, the
+/// other 8 in a list by code, so that finding a code reads one 16-byte slot and one word;
+/// only a code longer than 16 bytes is compared in full.
 #[derive(Debug, Clone, Default)]
 pub struct Codes {
     slots: Vec<Slot>,
     /// `slots.len() - 1`; the length is a power of two.
     mask: usize,
+    /// Per code: [`Key::head`].
+    heads: Vec<u64>,
     codes: Vec<Box<str>>,
 }
 
-/// One slot of [`Codes`]: a code's [`Key`] and its index + 1 (0: an empty slot).
+/// One slot of [`Codes`]: a code's [`Key::tail`], its length and its index + 1 (0: an
+/// empty slot). Small, so that every question's table stays in the nearest cache.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
-    key: Key,
+    tail: u64,
+    len: u32,
     index: u32,
 }
 
@@ -78,28 +82,39 @@ struct Slot {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Key {
     len: u64,
-    /// The last 8 bytes of a code longer than 8; the first 4 and last 4 (they overlap)
-    /// of one of 4 to 8; the first, middle and last of a shorter one.
+    /// Bytes `n-8..n` of a code of `n` ≥ 8 bytes; `0..4` and `n-4..n` (they overlap) of
+    /// one of 4 to 7; the first, middle and last of a shorter one.
     tail: u64,
-    /// The first 8 bytes of a code longer than 8 (0 for a shorter one).
+    /// Bytes `0..8` of a code of 8 or more; `0..4` twice for one of 4 to 7 (0 for a
+    /// shorter one).
     head: u64,
 }
 
 impl Key {
-    /// Read without a copy: this runs for every cell.
+    /// Read without a copy, and with the same four loads for any code of 4 bytes or more
+    /// (the places to read from are worked out without a branch), so that codes of
+    /// different lengths in one column cost no mispredicted jump: this runs for every
+    /// cell.
     fn of(code: &str) -> Key {
         let b = code.as_bytes();
         let n = b.len();
-        let word = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
-        let long = |at: usize| u64::from(word(at)) | u64::from(word(at + 4)) << 32;
-        let (tail, head) = match n {
-            0 => (0, 0),
-            1..=3 => (
+        let word =
+            |at: usize| u64::from(u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]));
+        let (tail, head) = if n >= 4 {
+            let long = usize::from(n >= 8);
+            // 8 or more: bytes 0..8 and n-8..n; 4 to 7: 0..4 and n-4..n, each twice.
+            let (second, third) = (4 * long, n - 4 - 4 * long);
+            (
+                word(third) | word(n - 4) << 32,
+                word(0) | word(second) << 32,
+            )
+        } else if n > 0 {
+            (
                 u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
                 0,
-            ),
-            4..=8 => (u64::from(word(0)) | u64::from(word(n - 4)) << 32, 0),
-            _ => (long(n - 8), long(0)),
+            )
+        } else {
+            (0, 0)
         };
         Key {
             len: n as u64,
@@ -121,10 +136,11 @@ impl Codes {
             .iter()
             .map(|c| c.code.as_str().into())
             .collect();
-        // At least 4 slots per code keeps probe runs short.
-        let size = (codes.len() * 4).next_power_of_two().max(8);
+        // At least 2 slots per code keeps probe runs short.
+        let size = (codes.len() * 2).next_power_of_two().max(8);
         let mut slots = vec![Slot::default(); size];
         let mask = size - 1;
+        let mut heads = Vec::with_capacity(codes.len());
         for (i, code) in codes.iter().enumerate() {
             let key = Key::of(code);
             let mut slot = key.hash() & mask;
@@ -132,11 +148,19 @@ impl Codes {
                 slot = (slot + 1) & mask;
             }
             slots[slot] = Slot {
-                key,
+                tail: key.tail,
+                // A code is a short name; the survey checks allow at most 255 of them.
+                len: key.len as u32,
                 index: i as u32 + 1,
             };
+            heads.push(key.head);
         }
-        Codes { slots, mask, codes }
+        Codes {
+            slots,
+            mask,
+            heads,
+            codes,
+        }
     }
 
     /// The index of `cell` when it is a code just as it stands: no white space to trim
@@ -157,10 +181,14 @@ impl Codes {
         let key = Key::of(code);
         let mut slot = key.hash() & self.mask;
         loop {
-            let Slot { key: known, index } = self.slots[slot];
+            let Slot { tail, len, index } = self.slots[slot];
             let i = (index as usize).checked_sub(1)?;
             // A code of 16 bytes or fewer is all in its key.
-            if known == key && (code.len() <= 16 || self.codes[i].as_ref() == code) {
+            if tail == key.tail
+                && u64::from(len) == key.len
+                && self.heads[i] == key.head
+                && (key.len <= 16 || self.codes[i].as_ref() == code)
+            {
                 // The survey checks allow at most 255 choices, so the index fits.
                 return Some(i as u8);
             }
@@ -341,17 +369,40 @@ fn picks_rule(min: Option<u32>, max: Option<u32>) -> String {
 }
 
 /// The codes of a `;`-separated cell, in the order written, blanks skipped.
-fn code_list(cell: &str) -> impl Iterator<Item = &str> {
-    let mut from = 0;
-    memchr::memchr_iter(CODE_SEPARATOR as u8, cell.as_bytes())
-        .chain(std::iter::once(cell.len()))
-        .map(move |end| {
-            // The separator is ASCII, so the cuts fall between characters.
-            let code = cell.get(from..end).unwrap_or_default();
-            from = end + 1;
-            trim(code)
-        })
-        .filter(|c| !c.is_empty())
+fn code_list(cell: &str) -> CodeList<'_> {
+    CodeList { rest: Some(cell) }
+}
+
+/// The iterator of [`code_list`]: a cell of a few codes is searched byte by byte, which
+/// for a few dozen bytes beats setting up a vector search per code.
+struct CodeList<'a> {
+    /// What is left after the last separator found (`None` after the last code).
+    rest: Option<&'a str>,
+}
+
+impl<'a> Iterator for CodeList<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        loop {
+            let rest = self.rest?;
+            let code = match rest.bytes().position(|b| b == CODE_SEPARATOR as u8) {
+                // The separator is ASCII, so the cut falls between characters.
+                Some(at) => {
+                    self.rest = rest.get(at + 1..);
+                    rest.get(..at).unwrap_or_default()
+                }
+                None => {
+                    self.rest = None;
+                    rest
+                }
+            };
+            let code = trim(code);
+            if !code.is_empty() {
+                return Some(code);
+            }
+        }
+    }
 }
 
 /// A number within the question's bounds (a decimal point; no thousands separators).

@@ -69,13 +69,7 @@ impl<'a> Joiner<'a> {
     /// The next parts of file `file` (files are joined in order, each file's parts in its
     /// order): their rows without the repeats, one table per part.
     pub fn parts(&mut self, file: usize, parts: Vec<Part>) -> Result<Vec<DataFrame>> {
-        let repeats = {
-            let keys = parts
-                .iter()
-                .map(|part| self.keys(part))
-                .collect::<Result<Vec<_>>>()?;
-            self.repeats(file, &parts, &keys)
-        };
+        let repeats = self.repeats(file, &parts)?;
         let mut kept_frames = Vec::with_capacity(parts.len());
         let mut repeats = repeats.into_iter().peekable();
         for (p, part) in parts.into_iter().enumerate() {
@@ -139,67 +133,77 @@ impl<'a> Joiner<'a> {
         )
     }
 
-    /// Each row's (id, round) of a part.
-    fn keys<'p>(&self, part: &'p Part) -> Result<Vec<IdKey<'p>>> {
-        let ids = part.frame.column(column::RESPONDENT_ID)?.str()?;
-        let rounds: Vec<Option<u32>> = match self.survey.panel.rounds {
-            Some(_) => part.frame.column(column::ROUND)?.u32()?.iter().collect(),
-            None => vec![None; part.lines.len()],
+    /// The (id, round) of row `row` of a part.
+    fn key(&self, part: &Part, row: usize) -> Result<(String, Option<u32>)> {
+        let id = part.frame.column(column::RESPONDENT_ID)?.str()?.get(row);
+        let round = match self.survey.panel.rounds {
+            Some(_) => part.frame.column(column::ROUND)?.u32()?.get(row),
+            None => None,
         };
-        Ok(ids
-            .iter()
-            .zip(rounds)
-            .map(|(id, round)| (id.unwrap_or_default(), round))
-            .collect())
+        Ok((id.unwrap_or_default().to_string(), round))
     }
 
-    /// The rows of `parts` whose (id, round) an earlier row has, in part and row order.
-    /// The hashes are split into shards and each shard walks the rows in order on its own
-    /// thread, so "earlier" means the same as in one pass.
-    fn repeats(&mut self, file: usize, parts: &[Part], keys: &[Vec<IdKey<'_>>]) -> Vec<Repeat> {
-        // Two 64-bit hashes with their own seeds make one of 128 bits: two different ids
-        // of a panel of ten million share one with a chance of about 1 in 10^23.
-        let (low, high) = (
-            FixedState::with_seed(0x0005_eed0_f1d5),
-            FixedState::with_seed(0x000c_a2a5_5000),
-        );
-        let hashes: Vec<Vec<u128>> = keys
-            .par_iter()
-            .map(|keys| {
-                keys.iter()
-                    .map(|k| u128::from(low.hash_one(k)) | u128::from(high.hash_one(k)) << 64)
-                    .collect()
-            })
+    /// The rows of `parts` whose (id, round) an earlier row has, in part and row order,
+    /// found by the hashes each part came with ([`id_hash`]). The hashes are split into
+    /// shards and each shard walks its rows in order on its own thread, so "earlier" means
+    /// the same as in one pass.
+    fn repeats(&mut self, file: usize, parts: &[Part]) -> Result<Vec<Repeat>> {
+        let hashes: Vec<&[u128]> = parts.iter().map(|part| part.hashes.as_slice()).collect();
+        // Each shard's rows, in order: one pass here, so that a shard's thread walks only
+        // its own rows.
+        let rows: usize = hashes.iter().map(|h| h.len()).sum();
+        let mut shards: Vec<Vec<(u32, u32, u128)>> = (0..SHARDS)
+            .map(|_| Vec::with_capacity(rows / SHARDS + rows / (4 * SHARDS) + 1))
             .collect();
-        let mut repeats: Vec<Repeat> = self
+        for (p, part) in hashes.iter().enumerate() {
+            for (row, &hash) in part.iter().enumerate() {
+                // A part is a block's rows, and a file has fewer than 2^32 blocks.
+                shards[(hash >> 64) as usize % SHARDS].push((p as u32, row as u32, hash));
+            }
+        }
+        let mut found: Vec<(usize, usize, (usize, u64))> = self
             .seen
             .par_iter_mut()
-            .enumerate()
-            .flat_map_iter(|(shard, seen)| {
+            .zip(shards)
+            .flat_map_iter(|(seen, rows)| {
+                seen.reserve(rows.len());
                 let mut found = Vec::new();
-                for (p, part) in parts.iter().enumerate() {
-                    for (row, &hash) in hashes[p].iter().enumerate() {
-                        if (hash >> 64) as usize % SHARDS != shard {
-                            continue;
-                        }
-                        let here = (file, part.lines[row]);
-                        let first = *seen.entry(hash).or_insert(here);
-                        if first != here {
-                            let (id, round) = keys[p][row];
-                            found.push(Repeat {
-                                part: p,
-                                row,
-                                id: id.to_string(),
-                                round,
-                                first,
-                            });
-                        }
+                for (p, row, hash) in rows {
+                    let (p, row) = (p as usize, row as usize);
+                    let here = (file, parts[p].lines[row]);
+                    let first = *seen.entry(hash).or_insert(here);
+                    if first != here {
+                        found.push((p, row, first));
                     }
                 }
                 found
             })
             .collect();
-        repeats.sort_unstable_by_key(|r| (r.part, r.row));
-        repeats
+        found.sort_unstable();
+        found
+            .into_iter()
+            .map(|(part, row, first)| {
+                let (id, round) = self.key(&parts[part], row)?;
+                Ok(Repeat {
+                    part,
+                    row,
+                    id,
+                    round,
+                    first,
+                })
+            })
+            .collect()
     }
+}
+
+/// The 128-bit hash of a response's (respondent id, round) that repeats are found by: two
+/// 64-bit hashes with their own seeds, so that two different ids of a panel of ten
+/// million share one with a chance of about 1 in 10^23. Made where each row is read.
+pub fn id_hash(id: &str, round: Option<u32>) -> u128 {
+    let (low, high) = (
+        FixedState::with_seed(0x0005_eed0_f1d5),
+        FixedState::with_seed(0x000c_a2a5_5000),
+    );
+    let key: IdKey<'_> = (id, round);
+    u128::from(low.hash_one(key)) | u128::from(high.hash_one(key)) << 64
 }

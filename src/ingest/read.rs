@@ -111,12 +111,17 @@ pub struct FileRows {
 
 impl FileRows {
     fn new(context: &Context<'_>) -> FileRows {
+        FileRows::with_room(context, 0)
+    }
+
+    /// With room made for `rows` accepted rows.
+    fn with_room(context: &Context<'_>, rows: usize) -> FileRows {
         FileRows {
             rows_read: 0,
             rows_rejected: 0,
             parts: Vec::new(),
             problems: Vec::new(),
-            table: Table::new(&context.layout),
+            table: Table::with_room(&context.layout, rows),
         }
     }
 
@@ -552,14 +557,15 @@ impl Canonical<'_> {
     /// One block's records (or why it could not be read); `false` when reading must stop
     /// after it.
     fn block(&self, block: Result<Block, Unreadable>, width: usize) -> (FileRows, bool) {
-        let mut out = FileRows::new(self.context);
         let block = match block {
             Ok(block) => block,
             Err(unreadable) => {
+                let mut out = FileRows::new(self.context);
                 let go_on = note_unreadable(&mut out, self.file, unreadable);
                 return (out, go_on);
             }
         };
+        let mut out = FileRows::with_room(self.context, block.records_at_most());
         let mut scratch = Scratch::new(self.context);
         let mut go_on = true;
         block.for_each_record(width, |record, _| {
@@ -767,6 +773,8 @@ struct Scratch {
     /// Where each answer came from: (question, 0-based column), for problems found after
     /// the cells are read.
     cells_of: Vec<(usize, usize)>,
+    /// Per question, whether `cells_of` has a cell of it.
+    answered: Vec<bool>,
     /// Answers refused (question, slot), so that a refused required answer is not also
     /// reported missing.
     refused: Vec<(usize, usize)>,
@@ -783,6 +791,7 @@ impl Scratch {
             staged: Staged::new(&context.layout),
             row: Row::new(context.survey),
             cells_of: Vec::new(),
+            answered: vec![false; context.survey.questions.len()],
             refused: Vec::new(),
             forgivable: Vec::new(),
             problems: Vec::new(),
@@ -823,6 +832,7 @@ fn read_record<C: Cells + ?Sized>(
         refused,
         forgivable,
         problems,
+        ..
     } = &mut *scratch;
     for (i, step) in steps.iter().enumerate().take(record.count()) {
         let column = match step {
@@ -987,9 +997,14 @@ fn apply_show_if<C: Cells + ?Sized>(
         cells_of,
         refused,
         problems,
+        answered,
         ..
     } = scratch;
     let rejected = problems.iter().any(|p| p.1 == Effect::RowRejected);
+    answered.fill(false);
+    for &(q, _) in cells_of.iter() {
+        answered[q] = true;
+    }
     for (q, question) in context.survey.questions.iter().enumerate() {
         let shown = question
             .show_if
@@ -997,7 +1012,8 @@ fn apply_show_if<C: Cells + ?Sized>(
             .is_none_or(|c| c.cond.holds(&|t| row.given(t)));
         if !shown {
             // On a row rejected anyway, a note about an unused cell would only be noise.
-            let given = cells_of.iter().filter(|(of, _)| *of == q && !rejected);
+            let noted = answered[q] && !rejected;
+            let given = cells_of.iter().filter(|(of, _)| noted && *of == q);
             for &(_, column) in given {
                 let reason = format!(
                     "`{}` was answered although it is not asked of this respondent (show_if: {}); the answer is not used",

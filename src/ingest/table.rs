@@ -353,6 +353,13 @@ struct Nullable<T> {
 }
 
 impl<T: Default> Nullable<T> {
+    fn with_room(rows: usize) -> Nullable<T> {
+        Nullable {
+            values: Vec::with_capacity(rows),
+            valid: MutableBitmap::with_capacity(rows),
+        }
+    }
+
     fn push(&mut self, value: Option<T>) {
         self.valid.push(value.is_some());
         self.values.push(value.unwrap_or_default());
@@ -380,6 +387,10 @@ impl<T> Nullable<T> {
 struct Texts(MutableBinaryViewArray<str>);
 
 impl Texts {
+    fn with_room(rows: usize) -> Texts {
+        Texts(MutableBinaryViewArray::with_capacity(rows))
+    }
+
     fn push(&mut self, text: Option<&str>) {
         match text {
             Some(text) => self.0.push_value(text),
@@ -401,9 +412,9 @@ struct Rows<T> {
 }
 
 impl<T: Copy + Default> Rows<T> {
-    fn new(width: usize) -> Rows<T> {
+    fn with_room(width: usize, rows: usize) -> Rows<T> {
         Rows {
-            values: Vec::new(),
+            values: Vec::with_capacity(width * rows),
             width,
         }
     }
@@ -442,6 +453,8 @@ impl<T: Copy + Default> Rows<T> {
 pub struct Part {
     pub frame: DataFrame,
     pub lines: Vec<u64>,
+    /// Each row's [`super::join::id_hash`], for finding repeats.
+    pub hashes: Vec<u128>,
 }
 
 /// Accepted rows: the fixed columns one by one, the answers as staged rows.
@@ -449,6 +462,8 @@ pub struct Part {
 pub struct Table {
     /// The line each row starts on, for messages about it.
     lines: Vec<u64>,
+    /// Each row's [`super::join::id_hash`].
+    hashes: Vec<u128>,
     ids: Texts,
     rounds: Nullable<u32>,
     submitted: Nullable<i64>,
@@ -462,18 +477,24 @@ pub struct Table {
 
 impl Table {
     pub fn new(layout: &Layout) -> Table {
+        Table::with_room(layout, 0)
+    }
+
+    /// With room made for `rows` rows, so that appending them moves nothing.
+    pub fn with_room(layout: &Layout, rows: usize) -> Table {
         let [codes, ticks, numbers, years, texts] = layout.widths;
         Table {
-            lines: Vec::new(),
-            ids: Texts::default(),
-            rounds: Nullable::default(),
-            submitted: Nullable::default(),
-            weights: Nullable::default(),
-            codes: Rows::new(codes),
-            ticks: Rows::new(ticks),
-            numbers: Rows::new(numbers),
-            years: Rows::new(years),
-            texts: vec![Texts::default(); texts],
+            lines: Vec::with_capacity(rows),
+            hashes: Vec::with_capacity(rows),
+            ids: Texts::with_room(rows),
+            rounds: Nullable::with_room(rows),
+            submitted: Nullable::with_room(rows),
+            weights: Nullable::with_room(rows),
+            codes: Rows::with_room(codes, rows),
+            ticks: Rows::with_room(ticks, rows),
+            numbers: Rows::with_room(numbers, rows),
+            years: Rows::with_room(years, rows),
+            texts: (0..texts).map(|_| Texts::with_room(rows)).collect(),
         }
     }
 
@@ -488,7 +509,11 @@ impl Table {
     /// Appends an accepted record; `cell` gives its cells' text, for the texts kept.
     pub fn push<'a>(&mut self, line: u64, row: &Staged, cell: impl Fn(usize) -> &'a str + Copy) {
         self.lines.push(line);
-        self.ids.push(row.respondent_id.map(|id| id.of(cell)));
+        let id = row.respondent_id.map(|id| id.of(cell));
+        // Hashed here, on the thread that read the row, not where the files are joined.
+        self.hashes
+            .push(super::join::id_hash(id.unwrap_or_default(), row.round));
+        self.ids.push(id);
         self.rounds.push(row.round);
         self.submitted.push(row.submitted_at);
         self.weights.push(row.weight);
@@ -505,10 +530,12 @@ impl Table {
     /// block), so that joining the parts of a file only links their columns.
     pub fn finish(mut self, layout: &Layout) -> Result<Part> {
         let lines = std::mem::take(&mut self.lines);
+        let hashes = std::mem::take(&mut self.hashes);
         let height = lines.len();
         Ok(Part {
             frame: self.into_frame(layout, height)?,
             lines,
+            hashes,
         })
     }
 

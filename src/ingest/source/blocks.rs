@@ -23,6 +23,8 @@ pub struct Block {
     text: String,
     /// The physical line (1-based) the block starts on.
     first_line: u64,
+    /// How many line ends it holds.
+    line_ends: u64,
     delimiter: u8,
     /// Whether the file ends inside a quoted cell in this block (only ever the last block).
     open_at_end: bool,
@@ -198,14 +200,16 @@ impl<R: Read> Splitter<R> {
             Ok(text) => text,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         };
+        let line_ends = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
         let block = Block {
             first_line: self.line,
+            line_ends,
             delimiter: self.delimiter,
             // Only the file's end can leave a quote open: a cut is always outside quotes.
             open_at_end: at_end && state == Quoting::Quoted,
             text,
         };
-        self.line += memchr::memchr_iter(b'\n', block.text.as_bytes()).count() as u64;
+        self.line += line_ends;
         if at_end {
             self.done = true;
         }
@@ -291,6 +295,7 @@ impl Block {
         Block {
             text: text.to_string(),
             first_line,
+            line_ends: line_ends(text),
             delimiter,
             open_at_end: false,
         }
@@ -299,21 +304,26 @@ impl Block {
     /// Appends the next block of the same file (for a look at the first records).
     pub fn extend(&mut self, next: Block) {
         self.text.push_str(&next.text);
+        self.line_ends += next.line_ends;
         self.open_at_end = next.open_at_end;
     }
 
     /// What is left after `position`.
     pub fn rest(&self, position: Position) -> Block {
+        let text = self.text.get(position.offset..).unwrap_or_default();
         Block {
-            text: self
-                .text
-                .get(position.offset..)
-                .unwrap_or_default()
-                .to_string(),
+            text: text.to_string(),
+            line_ends: line_ends(text),
             first_line: position.line,
             delimiter: self.delimiter,
             open_at_end: self.open_at_end,
         }
+    }
+
+    /// The most records the block can hold (a record takes at least a line), for making
+    /// room for them up front.
+    pub fn records_at_most(&self) -> usize {
+        self.line_ends as usize + 1
     }
 
     /// Parses the block, calling `each` with every record (or why one cannot be read) and
@@ -332,7 +342,8 @@ impl Block {
     ) {
         let text = self.text.as_str();
         let bytes = text.as_bytes();
-        let mut quoted = Quoted::new(self.delimiter);
+        // Made only for a block that needs it: most have no cell to unescape.
+        let mut quoted: Option<Quoted> = None;
         let mut cells: Vec<(usize, usize)> = Vec::with_capacity(width.max(8));
         let mut marks = Marks::new(bytes, self.delimiter);
         let mut start = 0usize;
@@ -359,6 +370,7 @@ impl Block {
                     },
                 )
             } else {
+                let quoted = quoted.get_or_insert_with(|| Quoted::new(self.delimiter));
                 let end = match quoted.read(&bytes[start..]) {
                     Ok(consumed) => start + consumed,
                     Err(reason) => {
@@ -416,6 +428,10 @@ impl Block {
         });
         out
     }
+}
+
+fn line_ends(text: &str) -> u64 {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64
 }
 
 /// Where the bytes that give a text its structure are (the delimiter, `"`, and line
