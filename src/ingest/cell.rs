@@ -407,9 +407,8 @@ impl<'a> Iterator for CodeList<'a> {
 
 /// A number within the question's bounds (a decimal point; no thousands separators).
 fn number(question: &Question, cell: &str) -> Result<f64, String> {
-    let n: f64 = cell
-        .parse()
-        .ok()
+    let n: f64 = whole_number(cell)
+        .or_else(|| cell.parse().ok())
         .filter(|n: &f64| n.is_finite())
         .ok_or_else(|| {
             format!(
@@ -431,6 +430,29 @@ fn number(question: &Question, cell: &str) -> Result<f64, String> {
         ));
     }
     Ok(n)
+}
+
+/// A cell of 1 to 15 ASCII digits, with or without a `-` before them, read straight as
+/// the number it is (exact, as every such number is in an `f64`): most numbers in a
+/// response file are whole (years, counts, percentages), and this skips the general
+/// parser, which gives the same. `None` for anything else.
+fn whole_number(cell: &str) -> Option<f64> {
+    let (negative, digits) = match cell.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        bytes => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 15 {
+        return None;
+    }
+    let mut n = 0u64;
+    for &digit in digits {
+        if !digit.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u64::from(digit - b'0');
+    }
+    let n = n as f64;
+    Some(if negative { -n } else { n })
 }
 
 fn code_index(question: &Question, codes: &Codes, code: &str) -> Result<u8, String> {
@@ -696,5 +718,28 @@ mod tests {
         });
         let reason = parse(&single, "zz").unwrap_err();
         assert!(reason.ends_with("`c9` and 4 more"), "{reason}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_code_is_found_exactly_when_it_is_one_of_the_list(
+            codes in proptest::collection::btree_set("[ab_]{1,24}", 1..40),
+            probes in proptest::collection::vec("[ab_]{0,24}", 0..40),
+        ) {
+            let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+            let table = Codes::of(&question(QuestionKind::Single { options: options(&codes) }));
+            for probe in codes.iter().copied().chain(probes.iter().map(String::as_str)) {
+                let expected = codes.iter().position(|c| *c == probe).map(|i| i as u8);
+                proptest::prop_assert_eq!(table.find(probe), expected, "{:?}", probe);
+            }
+        }
+
+        #[test]
+        fn whole_numbers_read_as_the_float_parser_reads_them(cell in "-?[0-9]{1,15}|[-+0-9.e]{0,18}") {
+            if let Some(n) = whole_number(&cell) {
+                let parsed: f64 = cell.parse().expect("digits parse");
+                proptest::prop_assert_eq!(n.to_bits(), parsed.to_bits());
+            }
+        }
     }
 }

@@ -535,9 +535,12 @@ fn read_canonical(context: &Context<'_>, source: Source, sink: &mut Sink<'_>) ->
     out.seal(context)
 }
 
-/// Blocks per thread in a batch: enough to keep every thread busy while the slowest block
-/// of the batch finishes; a batch is a few MiB of text.
-const BLOCKS_PER_THREAD: usize = 4;
+/// Blocks per thread in a batch. At the end of a batch a thread that is done waits for the
+/// slowest block (half a block per thread on average), so the more blocks per thread, the
+/// less of that: 16 keeps it to about 3 %, where 4 lost about 12 % of the two cores
+/// (`benches/ingest.rs`); a batch is then 32 MiB of text on two cores, small beside what
+/// a large file's report keeps.
+const BLOCKS_PER_THREAD: usize = 16;
 
 /// What reading the records of a canonical file needs, shared by the threads.
 struct Canonical<'c> {

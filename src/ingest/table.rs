@@ -424,26 +424,37 @@ impl<T: Copy + Default> Rows<T> {
     }
 
     /// Column `c` of every row: each staged value that `given` says is there, made the
-    /// column's by `keep`; the others are empty.
+    /// column's by `keep`; the others are empty. One pass; a column with no empty value
+    /// gets no validity mask.
     fn column<U: Default>(
         &self,
         c: usize,
         given: impl Fn(T) -> bool,
         keep: impl Fn(T) -> U,
-    ) -> Nullable<U> {
-        let column = || {
-            self.values
-                .iter()
-                .skip(c)
-                .step_by(self.width.max(1))
-                .copied()
-        };
-        Nullable {
-            values: column()
-                .map(|v| if given(v) { keep(v) } else { U::default() })
-                .collect(),
-            valid: column().map(given).collect(),
+    ) -> Result<Nullable<U>> {
+        let height = self.values.len().checked_div(self.width).unwrap_or(0);
+        let mut values = Vec::with_capacity(height);
+        let mut mask = Vec::with_capacity(height.div_ceil(8));
+        let (mut byte, mut empty) = (0u8, 0usize);
+        let column = self.values.iter().skip(c).step_by(self.width.max(1));
+        for (row, &value) in column.enumerate() {
+            let there = given(value);
+            values.push(if there { keep(value) } else { U::default() });
+            byte |= u8::from(there) << (row % 8);
+            if row % 8 == 7 {
+                mask.push(byte);
+                byte = 0;
+            }
+            empty += usize::from(!there);
         }
+        if height % 8 != 0 {
+            mask.push(byte);
+        }
+        let valid = match empty {
+            0 => MutableBitmap::new(),
+            _ => MutableBitmap::try_new(mask, height)?,
+        };
+        Ok(Nullable { values, valid })
     }
 }
 
@@ -565,18 +576,18 @@ impl Table {
             let column = match place.kind {
                 Kind::Code => Some(
                     self.codes
-                        .column(c, |v| v != NO_CODE, |v| v as u8)
+                        .column(c, |v| v != NO_CODE, |v| v as u8)?
                         .into_column::<UInt8Type>(name),
                 ),
-                Kind::Tick => Some(tick_column(&self.ticks, c, name)),
+                Kind::Tick => Some(tick_column(&self.ticks, c, name)?),
                 Kind::Number => Some(
                     self.numbers
-                        .column(c, |v| !v.is_nan(), |v| v)
+                        .column(c, |v| !v.is_nan(), |v| v)?
                         .into_column::<Float64Type>(name),
                 ),
                 Kind::Year => Some(
                     self.years
-                        .column(c, |v| v != NO_YEAR, |v| v as i32)
+                        .column(c, |v| v != NO_YEAR, |v| v as i32)?
                         .into_column::<Int32Type>(name),
                 ),
                 // Text columns come in layout order, so each is the next one.
@@ -592,9 +603,9 @@ impl Table {
 
 /// Tick column `c` of the staged rows, as polars' boolean array keeps it: (value,
 /// validity).
-fn tick_column(rows: &Rows<u8>, c: usize, name: PlSmallStr) -> Column {
-    let staged = rows.column(c, |t| t != NO_TICK, |t| t == 1);
+fn tick_column(rows: &Rows<u8>, c: usize, name: PlSmallStr) -> Result<Column> {
+    let staged = rows.column(c, |t| t != NO_TICK, |t| t == 1)?;
     let values: MutableBitmap = staged.values.iter().copied().collect();
     let array = BooleanArray::new(ArrowDataType::Boolean, values.into(), staged.valid.into());
-    BooleanChunked::with_chunk(name, array).into_column()
+    Ok(BooleanChunked::with_chunk(name, array).into_column())
 }
