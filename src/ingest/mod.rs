@@ -14,6 +14,7 @@ mod read;
 mod responses;
 pub mod source;
 mod table;
+mod timestamp;
 
 use std::path::PathBuf;
 

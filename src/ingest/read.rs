@@ -9,7 +9,6 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use chrono::DateTime;
 use rayon::prelude::*;
 
 use super::cell::{self, Parsed, Span};
@@ -17,6 +16,7 @@ use super::mapping::{self, Mapped, Mapping};
 use super::problems::{Effect, Problem};
 use super::source::{self, Block, Body, OpenError, Overrides, RecordRef, Source, Tool, Unreadable};
 use super::table::{CellText, Layout, Part, Pick, Staged, Table};
+use super::timestamp;
 use crate::error::Result;
 use crate::escape;
 use crate::survey::{CanonicalColumn, Columns, Given, Survey, Target, did_you_mean};
@@ -876,7 +876,7 @@ fn read_record<C: Cells + ?Sized>(
                     staged.respondent_id = Some(CellText::locate(i, text, id));
                 }
             }
-            CanonicalColumn::SubmittedAt => match parse_timestamp(cell) {
+            CanonicalColumn::SubmittedAt => match timestamp::parse(cell) {
                 Ok(at) => staged.submitted_at = at,
                 Err(reason) => {
                     refuse(reason);
@@ -1064,17 +1064,4 @@ fn apply_show_if<C: Cells + ?Sized>(
             ));
         }
     }
-}
-
-/// RFC 3339 (e.g. `2026-03-01T14:30:00Z`) to milliseconds since the epoch, UTC.
-fn parse_timestamp(cell: &str) -> Result<Option<i64>, String> {
-    let cell = cell.trim();
-    if cell.is_empty() {
-        return Ok(None);
-    }
-    DateTime::parse_from_rfc3339(cell)
-        .map(|t| Some(t.timestamp_millis()))
-        .map_err(|e| {
-            format!("`{cell}` is not an RFC 3339 timestamp such as 2026-03-01T14:30:00Z ({e})")
-        })
 }
