@@ -79,7 +79,7 @@ struct Slot {
 
 /// A code's length and up to 16 of its bytes, which together tell apart any two codes
 /// of at most 16 bytes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Key {
     len: u64,
     /// Bytes `n-8..n` of a code of `n` ≥ 8 bytes; `0..4` and `n-4..n` (they overlap) of

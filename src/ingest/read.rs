@@ -32,6 +32,18 @@ pub struct Row {
     picked: Vec<u8>,
 }
 
+/// Per question, where its first answer is among a [`Row`]'s answers (a matrix has one
+/// per row, any other question one), and how many answers a row has.
+fn first_slots(survey: &Survey) -> (Vec<usize>, usize) {
+    let mut first = Vec::with_capacity(survey.questions.len());
+    let mut slots = 0;
+    for question in &survey.questions {
+        first.push(slots);
+        slots += question.rows().len().max(1);
+    }
+    (first, slots)
+}
+
 /// One answer as conditions see it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Held {
@@ -44,12 +56,7 @@ enum Held {
 
 impl Row {
     fn new(survey: &Survey) -> Row {
-        let mut first = Vec::with_capacity(survey.questions.len());
-        let mut slots = 0;
-        for question in &survey.questions {
-            first.push(slots);
-            slots += question.rows().len().max(1);
-        }
+        let (first, slots) = first_slots(survey);
         Row {
             held: vec![Held::Missing; slots],
             first,
@@ -736,24 +743,20 @@ enum Step {
 
 /// The [`Step`] for each cell of records under a header mapped to `mapping`.
 fn steps(context: &Context<'_>, mapping: &[Option<CanonicalColumn>]) -> Vec<Step> {
-    let row = Row::new(context.survey);
-    let choice = |column: CanonicalColumn, q: usize, slot: usize| {
-        let question = &context.survey.questions[q];
-        let single = matches!(
-            question.kind,
-            crate::survey::QuestionKind::Single { .. }
-                | crate::survey::QuestionKind::Likert { .. }
-                | crate::survey::QuestionKind::Matrix { .. }
-        );
-        match context.layout.code_column(q, slot) {
-            Some(code) if single => Step::Choice {
-                column,
-                question: q,
-                held: row.first[q] + slot,
-                code,
-            },
-            _ => Step::Read(column),
-        }
+    let (first, _) = first_slots(context.survey);
+    // Only a single choice, a scale level and a matrix row have a code column of their
+    // own, so that is what makes a choice step.
+    let choice = |column: CanonicalColumn, q: usize, slot: usize| match context
+        .layout
+        .code_column(q, slot)
+    {
+        Some(code) => Step::Choice {
+            column,
+            question: q,
+            held: first[q] + slot,
+            code,
+        },
+        None => Step::Read(column),
     };
     mapping
         .iter()

@@ -740,9 +740,7 @@ mod every_kind {
 /// the number of threads, and must be what reading it record by record gives.
 #[test]
 fn blocks_read_in_parallel_give_what_one_record_at_a_time_gives() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys/frontier-roles-2027.toml");
-    let survey = crate::survey::load(&path).unwrap().survey;
+    let survey = frontier_survey();
     let mut csv = crate::synth::Synth::new(&survey, 9000, 5)
         .unwrap()
         .to_vec()
@@ -773,8 +771,7 @@ fn blocks_read_in_parallel_give_what_one_record_at_a_time_gives() {
     let one = with_threads(1);
     let two = with_threads(2);
     assert_adds_up(&two);
-    assert!(one.responses.frame().equals_missing(two.responses.frame()));
-    assert_eq!(one.rejects.problems, two.rejects.problems);
+    assert_same_reading(&one, &two);
     assert_eq!(one.files, two.files);
     assert_eq!(two.totals(), counts(8999, 8997, 2));
 
@@ -790,13 +787,7 @@ fn blocks_read_in_parallel_give_what_one_record_at_a_time_gives() {
     let context = Context::new(&survey);
     let file = read::keeping_parts(|sink| read::read_source(&context, in_memory, sink)).unwrap();
     let sequential = merge(&survey, &["big.csv".to_string()], vec![file]).unwrap();
-    assert!(
-        sequential
-            .responses
-            .frame()
-            .equals_missing(two.responses.frame())
-    );
-    assert_eq!(sequential.rejects.problems, two.rejects.problems);
+    assert_same_reading(&sequential, &two);
     // Read in blocks or at once, the files written are the same bytes.
     assert!(sequential.responses.to_parquet().unwrap() == two.responses.to_parquet().unwrap());
     assert!(
@@ -810,9 +801,7 @@ fn cells_read_the_quick_way_give_what_the_careful_way_gives() {
     // A choice cell that is exactly a code is found in one step; padded with spaces, the
     // same cell goes the careful way (trimmed, then parsed by its question's kind). Every
     // cell of a synthetic panel padded must give the same table and problems.
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys/frontier-roles-2027.toml");
-    let survey = crate::survey::load(&path).unwrap().survey;
+    let survey = frontier_survey();
     let plain = crate::synth::Synth::new(&survey, 400, 11)
         .unwrap()
         .to_vec()
@@ -831,11 +820,18 @@ fn cells_read_the_quick_way_give_what_the_careful_way_gives() {
     let careful = ingest_bytes(&survey, &[("panel.csv".to_string(), padded)]).unwrap();
     assert_eq!(quick.totals(), counts(400, 400, 0));
     assert_eq!(careful.totals(), quick.totals());
-    assert!(
-        quick
-            .responses
-            .frame()
-            .equals_missing(careful.responses.frame())
-    );
-    assert_eq!(quick.rejects.problems, careful.rejects.problems);
+    assert_same_reading(&quick, &careful);
+}
+
+/// The shipped survey the synthetic panels are made for.
+fn frontier_survey() -> crate::survey::Survey {
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys/frontier-roles-2027.toml");
+    crate::survey::load(&path).unwrap().survey
+}
+
+/// Two readings gave the same response table and the same problems.
+fn assert_same_reading(a: &Ingested, b: &Ingested) {
+    assert!(a.responses.frame().equals_missing(b.responses.frame()));
+    assert_eq!(a.rejects.problems, b.rejects.problems);
 }
