@@ -7,6 +7,7 @@
 mod cell;
 mod join;
 pub mod mapping;
+mod ordered;
 /// The response table in Parquet partitions (`ingest --rows-per-partition`, `analyze --partial`).
 pub mod partition;
 mod problems;

@@ -9,10 +9,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use rayon::prelude::*;
-
 use super::cell::{self, Parsed, Span};
 use super::mapping::{self, Mapped, Mapping};
+use super::ordered::ordered;
 use super::problems::{Effect, Problem};
 use super::source::{self, Block, Body, OpenError, Overrides, RecordRef, Source, Tool, Unreadable};
 use super::table::{CellText, Layout, Part, Pick, Staged, Table};
@@ -492,36 +491,26 @@ fn read_canonical(context: &Context<'_>, source: Source, sink: &mut Sink<'_>) ->
     };
     match source.body {
         Body::Blocks { width, blocks } => {
-            // A batch of blocks at a time: each worker takes the next block of the batch as
-            // it becomes free, so reading and cutting the file (on whichever thread asks)
-            // overlaps with checking the blocks; the batch's parts go to the sink in file
-            // order, and only one batch is in memory besides what the sink keeps.
-            let batch = rayon::current_num_threads().max(1) * BLOCKS_PER_THREAD;
-            let mut blocks = blocks.enumerate();
-            loop {
-                let mut parts: Vec<(usize, FileRows, bool)> = blocks
-                    .by_ref()
-                    .take(batch)
-                    .par_bridge()
-                    .map(|(index, block)| {
-                        let (part, go_on) = reading.block(block, width);
-                        Ok((index, part.seal(context)?, go_on))
-                    })
-                    .collect::<Result<_>>()?;
-                if parts.is_empty() {
-                    break;
-                }
-                parts.sort_unstable_by_key(|(index, ..)| *index);
-                for (_, part, go_on) in parts {
+            // Each thread takes the next block as soon as it is free, so reading and
+            // cutting the file (on whichever thread asks) overlaps with checking the
+            // blocks; the parts go to the sink in file order, a run at a time, and only
+            // the blocks in flight are in memory besides what the sink keeps.
+            ordered(
+                blocks,
+                |block| {
+                    let (part, go_on) = reading.block(block, width);
+                    Ok((part.seal(context)?, go_on))
+                },
+                |(part, go_on)| {
                     out.absorb(part);
-                    if !go_on {
-                        // Blocks after one that cannot be read past were checked in
-                        // parallel with it; what they found is not kept.
-                        return Ok(out);
+                    if out.parts.len() >= SINK_PARTS {
+                        sink(std::mem::take(&mut out.parts))?;
                     }
-                }
-                sink(std::mem::take(&mut out.parts))?;
-            }
+                    // Blocks after one that cannot be read past may have been checked
+                    // already; what they found is not kept.
+                    Ok(go_on)
+                },
+            )?;
         }
         Body::Records(records) => {
             let mut scratch = Scratch::new(context);
@@ -542,12 +531,9 @@ fn read_canonical(context: &Context<'_>, source: Source, sink: &mut Sink<'_>) ->
     out.seal(context)
 }
 
-/// Blocks per thread in a batch. At the end of a batch a thread that is done waits for the
-/// slowest block (half a block per thread on average), so the more blocks per thread, the
-/// less of that: 16 keeps it to about 3 %, where 4 lost about 12 % of the two cores
-/// (`benches/ingest.rs`); a batch is then 32 MiB of text on two cores, small beside what
-/// a large file's report keeps.
-const BLOCKS_PER_THREAD: usize = 16;
+/// Blocks' parts handed to the sink at a time: the sink's own work (finding repeats across
+/// files, for a report) then runs on runs of rows large enough for its threads.
+const SINK_PARTS: usize = 32;
 
 /// What reading the records of a canonical file needs, shared by the threads.
 struct Canonical<'c> {

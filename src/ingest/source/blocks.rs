@@ -137,20 +137,11 @@ impl<R: Read> Splitter<R> {
     /// Reads up to a block's worth more into `carry`; returns how many were read.
     fn fill(&mut self) -> io::Result<usize> {
         let start = self.carry.len();
-        self.carry.resize(start + self.block_bytes, 0);
-        let mut read = 0;
-        while start + read < self.carry.len() {
-            match self.reader.read(&mut self.carry[start + read..]) {
-                Ok(0) => break,
-                Ok(n) => read += n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.carry.truncate(start + read);
-                    return Err(e);
-                }
-            }
-        }
-        self.carry.truncate(start + read);
+        self.carry.reserve(self.block_bytes);
+        // `read_to_end` reads into the spare room as it is, without zeroing it first.
+        let read = (&mut self.reader)
+            .take(self.block_bytes as u64)
+            .read_to_end(&mut self.carry)?;
         if self.lone_cr {
             self.carry[start..]
                 .iter_mut()

@@ -4,7 +4,10 @@
 //! that UTF-16 text without a BOM is full of; the whole file being valid UTF-8; otherwise
 //! Windows-1252, which decodes any byte sequence.
 
+use std::io;
+
 use encoding_rs::{Encoding, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1252};
+use rayon::prelude::*;
 
 /// How many bytes of the prefix the NUL-pattern test looks at.
 const NUL_WINDOW: usize = 4096;
@@ -28,7 +31,7 @@ pub fn bom_of(prefix: &[u8], encoding: &'static Encoding) -> usize {
 }
 
 /// What the first bytes alone decide: a BOM, or UTF-16 recognised by its NUL bytes.
-/// `None` means the whole file has to be checked for UTF-8 ([`Utf8Scan`]).
+/// `None` means the whole file has to be checked for UTF-8 ([`check_utf8`]).
 pub fn from_prefix(prefix: &[u8]) -> Option<Decided> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(prefix) {
         return Some(Decided {
@@ -80,55 +83,125 @@ pub struct NotUtf8 {
     pub offset: u64,
 }
 
-/// Checks a file for UTF-8 a chunk at a time, so that a large file is never held whole.
-#[derive(Debug, Default)]
-pub struct Utf8Scan {
-    /// The start of a character cut by the end of the previous chunk (at most 3 bytes).
-    pending: Vec<u8>,
-    /// Offset of `pending[0]` (or of the next chunk) in the file.
-    offset: u64,
-    newlines: u64,
+/// How much of a file one task checks for UTF-8: large enough that a task's cost vanishes,
+/// small enough that every core gets many.
+pub const CHECK_BYTES: usize = 4 << 20;
+
+/// Bytes that can be read at any offset from several threads at once: a file, or bytes
+/// already in memory.
+pub trait ReadAt: Sync {
+    /// How many bytes there are.
+    fn size(&self) -> io::Result<u64>;
+    /// Replaces `buf` with the bytes at `at..at + n` (fewer only at the end).
+    fn read_into(&self, at: u64, n: usize, buf: &mut Vec<u8>) -> io::Result<()>;
 }
 
-impl Utf8Scan {
-    pub fn feed(&mut self, chunk: &[u8]) -> Result<(), NotUtf8> {
-        let mut bytes = std::mem::take(&mut self.pending);
-        bytes.extend_from_slice(chunk);
-        match std::str::from_utf8(&bytes) {
-            Ok(_) => self.advance(&bytes),
-            Err(e) => {
-                let valid = e.valid_up_to();
-                self.advance(&bytes[..valid]);
-                if e.error_len().is_some() {
-                    return Err(self.here());
-                }
-                // An incomplete character at the end: the next chunk may finish it.
-                self.pending = bytes[valid..].to_vec();
-            }
-        }
+impl ReadAt for std::io::Cursor<Vec<u8>> {
+    fn size(&self) -> io::Result<u64> {
+        Ok(self.get_ref().len() as u64)
+    }
+
+    fn read_into(&self, at: u64, n: usize, buf: &mut Vec<u8>) -> io::Result<()> {
+        let bytes = self.get_ref();
+        let start = usize::try_from(at).map_or(bytes.len(), |at| at.min(bytes.len()));
+        buf.clear();
+        buf.extend_from_slice(&bytes[start..bytes.len().min(start.saturating_add(n))]);
         Ok(())
     }
+}
 
-    /// The end of the file: a character left unfinished is not UTF-8.
-    pub fn finish(self) -> Result<(), NotUtf8> {
-        if self.pending.is_empty() {
-            Ok(())
-        } else {
-            Err(self.here())
+impl ReadAt for std::fs::File {
+    fn size(&self) -> io::Result<u64> {
+        Ok(self.metadata()?.len())
+    }
+
+    fn read_into(&self, at: u64, n: usize, buf: &mut Vec<u8>) -> io::Result<()> {
+        #[cfg(unix)]
+        use std::os::unix::fs::FileExt;
+        #[cfg(windows)]
+        use std::os::windows::fs::FileExt;
+        buf.clear();
+        buf.resize(n, 0);
+        let mut filled = 0;
+        while filled < n {
+            #[cfg(unix)]
+            let read = self.read_at(&mut buf[filled..], at + filled as u64);
+            #[cfg(windows)]
+            let read = self.seek_read(&mut buf[filled..], at + filled as u64);
+            match read {
+                Ok(0) => break,
+                Ok(k) => filled += k,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
         }
+        buf.truncate(filled);
+        Ok(())
     }
+}
 
-    fn advance(&mut self, valid: &[u8]) {
-        self.offset += valid.len() as u64;
-        self.newlines += memchr::memchr_iter(b'\n', valid).count() as u64;
-    }
+/// Checks the bytes of `input` from `from` to its end for UTF-8, `range` bytes to a task,
+/// the tasks on every core. A task's range is moved to start at a character's first byte
+/// (past at most 3 continuation bytes), and ends where the next one starts, so that every
+/// byte is checked once and no character is cut; the first byte that is not UTF-8 is
+/// reported with its line, counted only then.
+pub fn check_utf8(input: &impl ReadAt, from: u64, range: usize) -> io::Result<Result<(), NotUtf8>> {
+    let end = input.size()?;
+    let range = range.max(4) as u64;
+    let tasks = end.saturating_sub(from).div_ceil(range);
+    let first_bad = (0..tasks)
+        .into_par_iter()
+        .map_init(Vec::new, |buf, k| -> io::Result<Option<u64>> {
+            let a = from + k * range;
+            let b = (a + range).min(end);
+            // The range and the 4 bytes after it, to find where the next character starts.
+            input.read_into(a, (b - a) as usize + 4, buf)?;
+            let nominal = (b - a) as usize;
+            let start = if k == 0 { 0 } else { char_start(buf, 0) };
+            let stop = if b >= end {
+                buf.len()
+            } else {
+                char_start(buf, nominal)
+            };
+            Ok(std::str::from_utf8(&buf[start..stop.max(start)])
+                .err()
+                .map(|e| a - from + (start + e.valid_up_to()) as u64))
+        })
+        .try_reduce(|| None, |x, y| Ok(x.into_iter().chain(y).min()))?;
+    let Some(offset) = first_bad else {
+        return Ok(Ok(()));
+    };
+    Ok(Err(NotUtf8 {
+        line: lines_before(input, from, offset)? + 1,
+        offset,
+    }))
+}
 
-    fn here(&self) -> NotUtf8 {
-        NotUtf8 {
-            line: self.newlines + 1,
-            offset: self.offset,
+/// The first byte at or after `at` (looking at most 4 bytes on) that is not a UTF-8
+/// continuation byte, or where the 4 bytes (or `bytes`) end.
+fn char_start(bytes: &[u8], at: usize) -> usize {
+    let window = &bytes[at.min(bytes.len())..bytes.len().min(at + 4)];
+    at + window
+        .iter()
+        .position(|b| b & 0xC0 != 0x80)
+        .unwrap_or(window.len())
+}
+
+/// How many line ends the `n` bytes of `input` from `from` hold.
+fn lines_before(input: &impl ReadAt, from: u64, n: u64) -> io::Result<u64> {
+    let mut buf = Vec::new();
+    let mut lines = 0;
+    let mut at = from;
+    while at < from + n {
+        let chunk = (from + n - at).min(CHECK_BYTES as u64) as usize;
+        input.read_into(at, chunk, &mut buf)?;
+        if buf.is_empty() {
+            break;
         }
+        lines += memchr::memchr_iter(b'\n', &buf).count() as u64;
+        at += buf.len() as u64;
     }
+    Ok(lines)
 }
 
 /// The decision for a file without a BOM or NUL pattern, once it has been scanned.
@@ -164,12 +237,42 @@ pub fn parse_label(label: &str) -> Result<&'static Encoding, String> {
 mod tests {
     use super::*;
 
-    fn scan(bytes: &[u8], chunk: usize) -> Result<(), NotUtf8> {
-        let mut scan = Utf8Scan::default();
-        for piece in bytes.chunks(chunk.max(1)) {
-            scan.feed(piece)?;
+    use proptest::prelude::*;
+
+    fn scan(bytes: &[u8], range: usize) -> Result<(), NotUtf8> {
+        check_utf8(&std::io::Cursor::new(bytes.to_vec()), 0, range).unwrap()
+    }
+
+    /// What checking the whole text at once finds.
+    fn whole(bytes: &[u8]) -> Result<(), NotUtf8> {
+        match std::str::from_utf8(bytes) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let offset = e.valid_up_to();
+                let line = 1 + bytes[..offset].iter().filter(|b| **b == b'\n').count() as u64;
+                Err(NotUtf8 {
+                    line,
+                    offset: offset as u64,
+                })
+            }
         }
-        scan.finish()
+    }
+
+    proptest! {
+        #[test]
+        fn ranges_find_what_the_whole_text_finds(
+            text in "[a\n\u{e9}\u{20ac}\u{1F600}]{0,40}",
+            cuts in proptest::collection::vec((0usize..60, 0u8..=255), 0..3),
+            range in 4usize..12,
+        ) {
+            let mut bytes = text.into_bytes();
+            for (at, byte) in cuts {
+                if at < bytes.len() {
+                    bytes[at] = byte;
+                }
+            }
+            prop_assert_eq!(scan(&bytes, range), whole(&bytes));
+        }
     }
 
     #[test]
@@ -197,16 +300,26 @@ mod tests {
     }
 
     #[test]
-    fn the_scan_finds_the_first_byte_that_is_not_utf8_across_chunks() {
-        let text = "a,b\nc,é\n".as_bytes();
-        for chunk in 1..=text.len() {
-            assert_eq!(scan(text, chunk), Ok(()), "chunk {chunk}");
+    fn the_check_finds_the_first_byte_that_is_not_utf8_across_ranges() {
+        let text = "a,b\nc,é€😀\n".as_bytes();
+        for range in 4..=text.len() {
+            assert_eq!(scan(text, range), Ok(()), "range {range}");
         }
         let latin1 = b"a,b\nc,caf\xe9\n";
-        for chunk in 1..=latin1.len() {
-            assert_eq!(scan(latin1, chunk), Err(NotUtf8 { line: 2, offset: 9 }));
+        for range in 4..=latin1.len() {
+            assert_eq!(scan(latin1, range), Err(NotUtf8 { line: 2, offset: 9 }));
         }
-        assert_eq!(scan(b"a\xC3", 1), Err(NotUtf8 { line: 1, offset: 1 }));
+        for range in 4..8 {
+            assert_eq!(
+                scan(b"abcd\xC3", range),
+                Err(NotUtf8 { line: 1, offset: 4 })
+            );
+            // Stray continuation bytes where a range starts.
+            assert_eq!(
+                scan(b"abcd\x80\x80\x80\x80\x80x", range),
+                Err(NotUtf8 { line: 1, offset: 4 })
+            );
+        }
     }
 
     #[test]

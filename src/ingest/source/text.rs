@@ -8,7 +8,7 @@ use encoding_rs::{Encoding, UTF_8};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
 use super::blocks::{Block, Position, Splitter};
-use super::encoding::{self, Decided, Utf8Scan};
+use super::encoding::{self, CHECK_BYTES, Decided, ReadAt};
 use super::open::{OpenError, Overrides, Problem};
 use super::{Body, Detected, Record, Source, Unreadable, delimiter, tool};
 
@@ -16,7 +16,7 @@ use super::{Body, Detected, Record, Source, Unreadable, delimiter, tool};
 pub const PREFIX_BYTES: usize = 64 * 1024;
 
 /// Opens a text export read from `reader`; `file` names it in messages.
-pub fn open<R: Read + Seek + Send + 'static>(
+pub fn open<R: Read + Seek + ReadAt + Send + 'static>(
     file: String,
     mut reader: R,
     overrides: &Overrides,
@@ -24,7 +24,7 @@ pub fn open<R: Read + Seek + Send + 'static>(
     let io = |e: std::io::Error| OpenError::new(&file, Problem::Io(e));
     let prefix = read_prefix(&mut reader).map_err(io)?;
     let whole = prefix.len() < PREFIX_BYTES;
-    let decided = decide_encoding(&file, &prefix, &mut reader, overrides)?;
+    let decided = decide_encoding(&file, &prefix, &reader, overrides)?;
     let mut notes: Vec<String> = decided.note.iter().cloned().collect();
 
     let text = decode(decided.encoding, &prefix[decided.bom_len..], whole);
@@ -168,7 +168,7 @@ fn read_prefix(reader: &mut impl Read) -> std::io::Result<Vec<u8>> {
 fn decide_encoding(
     file: &str,
     prefix: &[u8],
-    reader: &mut impl Read,
+    reader: &impl ReadAt,
     overrides: &Overrides,
 ) -> Result<Decided, OpenError> {
     if let Some(forced) = overrides.encoding {
@@ -176,7 +176,7 @@ fn decide_encoding(
         // Forced UTF-8 is checked: replacement characters in place of an answer are exactly
         // the mangling that must not pass silently. Other encodings decode any bytes.
         if forced == UTF_8 {
-            if let Err(at) = scan_utf8(&prefix[bom_len..], reader)
+            if let Err(at) = encoding::check_utf8(reader, bom_len as u64, CHECK_BYTES)
                 .map_err(|e| OpenError::new(file, Problem::Io(e)))?
             {
                 return Err(OpenError::new(
@@ -197,31 +197,9 @@ fn decide_encoding(
     if let Some(decided) = encoding::from_prefix(prefix) {
         return Ok(decided);
     }
-    let scan = scan_utf8(prefix, reader).map_err(|e| OpenError::new(file, Problem::Io(e)))?;
+    let scan = encoding::check_utf8(reader, 0, CHECK_BYTES)
+        .map_err(|e| OpenError::new(file, Problem::Io(e)))?;
     Ok(encoding::from_scan(scan))
-}
-
-/// Validates the prefix and the rest of the reader as UTF-8 (the reader is read to its end).
-fn scan_utf8(
-    prefix: &[u8],
-    reader: &mut impl Read,
-) -> std::io::Result<Result<(), encoding::NotUtf8>> {
-    let mut scan = Utf8Scan::default();
-    if let Err(at) = scan.feed(prefix) {
-        return Ok(Err(at));
-    }
-    let mut chunk = vec![0; PREFIX_BYTES];
-    loop {
-        let n = match reader.read(&mut chunk) {
-            Ok(0) => return Ok(scan.finish()),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if let Err(at) = scan.feed(&chunk[..n]) {
-            return Ok(Err(at));
-        }
-    }
 }
 
 /// The prefix as text, for sniffing; a character cut at its end is dropped unless it is
