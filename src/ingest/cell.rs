@@ -54,25 +54,29 @@ pub const CODE_SEPARATOR: char = ';';
 /// A question's codes laid out for finding a cell's code fast: ingest asks for every
 /// cell, and the survey's [`Question::choice_index`] walks whole choices (labels and all).
 ///
-/// A code is looked up by its length and up to 16 of its bytes ([`Key`]): its length and
-/// 8 of them are kept in the slot of a small open-addressing table that they hash to, the
-/// other 8 in a list by code, so that finding a code reads one 16-byte slot and one word;
-/// only a code longer than 16 bytes is compared in full.
+/// A code is looked up by its length and up to 16 of its bytes ([`Key`]), kept in the
+/// slot of a small open-addressing table that they hash to; only a code longer than 16
+/// bytes is compared in full. Each question's table has its own multiplier for the hash,
+/// picked so that (nearly always) every code sits in the slot it hashes to: finding one
+/// is then one slot read and one comparison, with no probe whose outcome varies from
+/// cell to cell for the processor to mispredict.
 #[derive(Debug, Clone, Default)]
 pub struct Codes {
     slots: Vec<Slot>,
     /// `slots.len() - 1`; the length is a power of two.
     mask: usize,
-    /// Per code: [`Key::head`].
-    heads: Vec<u64>,
+    /// The hash's multiplier, and the shift that keeps its top bits.
+    multiplier: u64,
+    shift: u32,
     codes: Vec<Box<str>>,
 }
 
-/// One slot of [`Codes`]: a code's [`Key::tail`], its length and its index + 1 (0: an
-/// empty slot). Small, so that every question's table stays in the nearest cache.
+/// One slot of [`Codes`]: a code's [`Key`] and its index + 1 (0: an empty slot). Small,
+/// so that every question's table stays in the nearest cache.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     tail: u64,
+    head: u64,
     len: u32,
     index: u32,
 }
@@ -98,8 +102,12 @@ impl Key {
     fn of(code: &str) -> Key {
         let b = code.as_bytes();
         let n = b.len();
-        let word =
-            |at: usize| u64::from(u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]));
+        // One bounds check per word, not one per byte.
+        let word = |at: usize| {
+            b.get(at..at + 4)
+                .and_then(|w| <[u8; 4]>::try_from(w).ok())
+                .map_or(0, |w| u64::from(u32::from_le_bytes(w)))
+        };
         let (tail, head) = if n >= 4 {
             let long = usize::from(n >= 8);
             // 8 or more: bytes 0..8 and n-8..n; 4 to 7: 0..4 and n-4..n, each twice.
@@ -122,11 +130,19 @@ impl Key {
             head,
         }
     }
+}
 
-    fn hash(self) -> usize {
-        // Fibonacci hashing: the multiply spreads every byte into the top bits.
-        ((self.tail ^ self.len).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize
-    }
+/// Multipliers tried for a question's table, the first being the usual Fibonacci
+/// hashing constant; the rest come from a fixed sequence, so the choice is the same on
+/// every run.
+const MULTIPLIERS: usize = 64;
+
+fn multiplier(attempt: usize) -> u64 {
+    // splitmix64's output function; `| 1` keeps the multiplier odd.
+    let mut z = (attempt as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    (z ^ (z >> 31)) | 1
 }
 
 impl Codes {
@@ -136,31 +152,77 @@ impl Codes {
             .iter()
             .map(|c| c.code.as_str().into())
             .collect();
-        // At least 2 slots per code keeps probe runs short.
-        let size = (codes.len() * 2).next_power_of_two().max(8);
-        let mut slots = vec![Slot::default(); size];
-        let mask = size - 1;
-        let mut heads = Vec::with_capacity(codes.len());
-        for (i, code) in codes.iter().enumerate() {
-            let key = Key::of(code);
-            let mut slot = key.hash() & mask;
-            while slots[slot].index != 0 {
-                slot = (slot + 1) & mask;
+        let keys: Vec<Key> = codes.iter().map(|c| Key::of(c)).collect();
+        // At least 2 slots per code; 4 if no multiplier seats every code in its own slot
+        // at 2. The table with the fewest codes out of place wins, the first on ties.
+        let least = (codes.len() * 2).next_power_of_two().max(8);
+        let mut best: Option<(usize, Codes)> = None;
+        'sizes: for size in [least, least * 2] {
+            for attempt in 0..MULTIPLIERS {
+                let (displaced, table) = Codes::laid_out(&codes, &keys, size, multiplier(attempt));
+                if best.as_ref().is_none_or(|(fewest, _)| displaced < *fewest) {
+                    best = Some((displaced, table));
+                }
+                if displaced == 0 {
+                    break 'sizes;
+                }
             }
-            slots[slot] = Slot {
+        }
+        best.map(|(_, table)| table).unwrap_or_default()
+    }
+
+    /// The table of `codes` in `size` slots with the hash's `multiplier`, and how many
+    /// codes did not get the slot they hash to.
+    fn laid_out(codes: &[Box<str>], keys: &[Key], size: usize, multiplier: u64) -> (usize, Codes) {
+        let mut table = Codes {
+            slots: vec![Slot::default(); size],
+            mask: size - 1,
+            multiplier,
+            shift: 64 - size.trailing_zeros(),
+            codes: codes.to_vec(),
+        };
+        let mut displaced = 0;
+        for (i, key) in keys.iter().enumerate() {
+            let mut slot = table.slot_of(key);
+            if table.slots[slot].index != 0 {
+                displaced += 1;
+            }
+            while table.slots[slot].index != 0 {
+                slot = (slot + 1) & table.mask;
+            }
+            table.slots[slot] = Slot {
                 tail: key.tail,
+                head: key.head,
                 // A code is a short name; the survey checks allow at most 255 of them.
                 len: key.len as u32,
                 index: i as u32 + 1,
             };
-            heads.push(key.head);
         }
-        Codes {
-            slots,
-            mask,
-            heads,
-            codes,
-        }
+        (displaced, table)
+    }
+
+    /// How many codes are not in the slot they hash to.
+    #[cfg(test)]
+    pub fn displaced(&self) -> usize {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter(|(at, slot)| {
+                slot.index != 0 && {
+                    let code = &self.codes[slot.index as usize - 1];
+                    self.slot_of(&Key::of(code)) != *at
+                }
+            })
+            .count()
+    }
+
+    /// The slot `key` hashes to: the top bits of a multiply, which spreads every byte of
+    /// the key into them.
+    fn slot_of(&self, key: &Key) -> usize {
+        // The head too: codes that share their last 8 bytes and length are common
+        // (`frontier_company`, `other_ai_company`), and the tail alone cannot part them.
+        let mixed = key.tail ^ key.head.rotate_left(17) ^ key.len;
+        (mixed.wrapping_mul(self.multiplier) >> self.shift) as usize
     }
 
     /// The index of `cell` when it is a code just as it stands: no white space to trim
@@ -179,14 +241,14 @@ impl Codes {
     /// The index of `code`, if it is one.
     pub fn find(&self, code: &str) -> Option<u8> {
         let key = Key::of(code);
-        let mut slot = key.hash() & self.mask;
+        let mut slot = self.slot_of(&key);
         loop {
-            let Slot { tail, len, index } = self.slots[slot];
-            let i = (index as usize).checked_sub(1)?;
+            let found = self.slots.get(slot)?;
+            let i = (found.index as usize).checked_sub(1)?;
             // A code of 16 bytes or fewer is all in its key.
-            if tail == key.tail
-                && u64::from(len) == key.len
-                && self.heads[i] == key.head
+            if (found.tail == key.tail)
+                & (u64::from(found.len) == key.len)
+                & (found.head == key.head)
                 && (key.len <= 16 || self.codes[i].as_ref() == code)
             {
                 // The survey checks allow at most 255 choices, so the index fits.
