@@ -386,7 +386,15 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
                     .map_or(String::new(), |c| c.text.clone())
             })
             .collect();
-        read_record(context, &columns, &steps, cells.as_slice(), &mut scratch);
+        let staged = out.table.staged();
+        read_record(
+            context,
+            &columns,
+            &steps,
+            cells.as_slice(),
+            &mut scratch,
+            staged,
+        );
         let rejected = scratch.rejected();
         if rejected {
             out.rows_rejected += 1;
@@ -410,8 +418,7 @@ fn read_export(context: &Context<'_>, source: Source) -> FileRows {
             });
         }
         if !rejected {
-            out.table
-                .push(record.line, &scratch.staged, |i| cells[i].as_str());
+            out.table.push(record.line, |i| cells[i].as_str());
         }
     }
     out
@@ -608,7 +615,15 @@ impl Canonical<'_> {
             });
             return;
         }
-        read_record(self.context, &self.mapping, &self.steps, cells, scratch);
+        let staged = out.table.staged();
+        read_record(
+            self.context,
+            &self.mapping,
+            &self.steps,
+            cells,
+            scratch,
+            staged,
+        );
         let rejected = scratch.rejected();
         if rejected {
             out.rows_rejected += 1;
@@ -622,7 +637,7 @@ impl Canonical<'_> {
             });
         }
         if !rejected {
-            out.table.push(line, &scratch.staged, |i| cells.cell(i));
+            out.table.push(line, |i| cells.cell(i));
         }
     }
 }
@@ -758,8 +773,6 @@ fn steps(context: &Context<'_>, mapping: &[Option<CanonicalColumn>]) -> Vec<Step
 /// What validating a record needs besides the record, kept from one record to the next
 /// so that a valid row allocates nothing but what the table keeps.
 struct Scratch {
-    /// The record as the table's row, filled as its cells are read.
-    staged: Staged,
     /// The record's answers as conditions see them.
     row: Row,
     /// Where each answer came from: (question, 0-based column), for problems found after
@@ -780,7 +793,6 @@ struct Scratch {
 impl Scratch {
     fn new(context: &Context<'_>) -> Scratch {
         Scratch {
-            staged: Staged::new(&context.layout),
             row: Row::new(context.survey),
             cells_of: Vec::new(),
             answered: vec![false; context.survey.questions.len()],
@@ -791,7 +803,6 @@ impl Scratch {
     }
 
     fn reset(&mut self) {
-        self.staged.clear();
         self.row.clear();
         self.cells_of.clear();
         self.refused.clear();
@@ -806,19 +817,20 @@ impl Scratch {
 }
 
 /// Validates every cell of a record, then the answers against `required` and
-/// `show_if`, into `scratch`: its row (meaningful only without `RowRejected` problems)
-/// and the problems found.
+/// `show_if`, into `staged` (the table's next row, meaningful only without `RowRejected`
+/// problems) and `scratch` (the problems found).
 fn read_record<C: Cells + ?Sized>(
     context: &Context<'_>,
     mapping: &[Option<CanonicalColumn>],
     steps: &[Step],
     record: &C,
     scratch: &mut Scratch,
+    staged: &mut Staged,
 ) {
     let (survey, layout) = (context.survey, &context.layout);
     scratch.reset();
+    staged.clear();
     let Scratch {
-        staged,
         row,
         cells_of,
         refused,
@@ -943,7 +955,7 @@ fn read_record<C: Cells + ?Sized>(
     if !context.strict {
         forgive(context, row, forgivable, problems);
     }
-    apply_show_if(context, mapping, record, scratch);
+    apply_show_if(context, mapping, record, scratch, staged);
 }
 
 /// The lenient default: a refused cell is dropped and the row kept — unless it is the
@@ -982,9 +994,9 @@ fn apply_show_if<C: Cells + ?Sized>(
     mapping: &[Option<CanonicalColumn>],
     record: &C,
     scratch: &mut Scratch,
+    staged: &mut Staged,
 ) {
     let Scratch {
-        staged,
         row,
         cells_of,
         refused,

@@ -188,9 +188,10 @@ impl CellText {
     }
 }
 
-/// The record being read, laid out as a row of the table: each kind of column in its
-/// own array, empty (a sentinel) until a cell fills it, so that appending an accepted row
-/// is one copy per kind of column with no decisions, and rejecting one costs nothing.
+/// The record being read, written straight into the table's columns at the row it will
+/// take if it is accepted: each kind of column in its own store, empty (a sentinel) until
+/// a cell fills it. Accepting the row moves on to the next one, which is still empty, so
+/// a row costs only the values it has; a rejected row is emptied again.
 #[derive(Debug, Clone)]
 pub struct Staged {
     pub respondent_id: Option<CellText>,
@@ -200,14 +201,18 @@ pub struct Staged {
     pub round: Option<u32>,
     /// Code indices and ranks ([`NO_CODE`]: empty); wider than the `u8` the column keeps,
     /// so that no code or rank can be mistaken for the sentinel.
-    codes: Vec<u16>,
+    codes: Columns<u16>,
     /// 0 or 1 ([`NO_TICK`]: empty).
-    ticks: Vec<u8>,
+    ticks: Columns<u8>,
     /// Always finite when given ([`NO_NUMBER`], a NaN: empty).
-    numbers: Vec<f64>,
+    numbers: Columns<f64>,
     /// A year as the `i32` kept ([`NO_YEAR`]: empty).
-    years: Vec<i64>,
+    years: Columns<i64>,
     texts: Vec<Option<CellText>>,
+    /// The row being written: the number of rows accepted before it.
+    row: usize,
+    /// Whether anything was written to the row since it was last empty.
+    written: bool,
 }
 
 /// The empty value of each kind of staged column (see [`Staged`]).
@@ -225,32 +230,57 @@ pub enum Pick {
 }
 
 impl Staged {
-    pub fn new(layout: &Layout) -> Staged {
+    /// With room for `rows` rows (more are made as needed).
+    fn with_room(layout: &Layout, rows: usize) -> Staged {
         let [codes, ticks, numbers, years, texts] = layout.widths;
+        let rows = rows.max(1);
         Staged {
             respondent_id: None,
             submitted_at: None,
             weight: None,
             round: None,
-            codes: vec![NO_CODE; codes],
-            ticks: vec![NO_TICK; ticks],
-            numbers: vec![NO_NUMBER; numbers],
-            years: vec![NO_YEAR; years],
+            codes: Columns::new(codes, rows, NO_CODE),
+            ticks: Columns::new(ticks, rows, NO_TICK),
+            numbers: Columns::new(numbers, rows, NO_NUMBER),
+            years: Columns::new(years, rows, NO_YEAR),
             texts: vec![None; texts],
+            row: 0,
+            written: false,
         }
     }
 
-    /// Empties every column, for the next record.
+    /// Empties the row, for the next record: nothing to do after an accepted row.
     pub fn clear(&mut self) {
+        if !self.written {
+            return;
+        }
         self.respondent_id = None;
         self.submitted_at = None;
         self.weight = None;
         self.round = None;
-        self.codes.fill(NO_CODE);
-        self.ticks.fill(NO_TICK);
-        self.numbers.fill(NO_NUMBER);
-        self.years.fill(NO_YEAR);
+        let row = self.row;
+        self.codes.empty_row(row);
+        self.ticks.empty_row(row);
+        self.numbers.empty_row(row);
+        self.years.empty_row(row);
         self.texts.fill(None);
+        self.written = false;
+    }
+
+    /// Keeps the row and moves on to the next, empty one.
+    fn accept(&mut self) {
+        self.row += 1;
+        let rows = self.row + 1;
+        self.codes.make_room(rows);
+        self.ticks.make_room(rows);
+        self.numbers.make_room(rows);
+        self.years.make_room(rows);
+        self.respondent_id = None;
+        self.submitted_at = None;
+        self.weight = None;
+        self.round = None;
+        self.texts.fill(None);
+        self.written = false;
     }
 
     /// Puts an answer read from cell `index` (whose text is `cell`) in its columns;
@@ -264,25 +294,27 @@ impl Staged {
         (index, cell): (usize, &str),
     ) {
         let dest = layout.dest(pick);
+        let row = self.row;
+        self.written = true;
         match (dest, parsed) {
             (_, Parsed::Missing) => {}
-            (Dest::Code(i), Parsed::Choice(c)) => self.codes[i] = u16::from(c),
+            (Dest::Code(i), Parsed::Choice(c)) => self.codes.set(i, row, u16::from(c)),
             (Dest::Ticks { first, n }, Parsed::Choices(span)) => {
-                let ticks = &mut self.ticks[first..first + n];
-                ticks.fill(0);
+                for i in first..first + n {
+                    self.ticks.set(i, row, 0);
+                }
                 for &c in span.of(picked) {
-                    ticks[usize::from(c)] = 1;
+                    self.ticks.set(first + usize::from(c), row, 1);
                 }
             }
-            (Dest::Ranks { first, n }, Parsed::Ranked(span)) => {
-                let ranks = &mut self.codes[first..first + n];
+            (Dest::Ranks { first, .. }, Parsed::Ranked(span)) => {
                 for (rank, &c) in span.of(picked).iter().enumerate() {
                     // At most 255 choices, so a rank fits the column's u8.
-                    ranks[usize::from(c)] = rank as u16 + 1;
+                    self.codes.set(first + usize::from(c), row, rank as u16 + 1);
                 }
             }
-            (Dest::Number(i), Parsed::Number(n)) => self.numbers[i] = n,
-            (Dest::Year(i), Parsed::Number(n)) => self.years[i] = i64::from(n as i32),
+            (Dest::Number(i), Parsed::Number(n)) => self.numbers.set(i, row, n),
+            (Dest::Year(i), Parsed::Number(n)) => self.years.set(i, row, i64::from(n as i32)),
             (Dest::Text(i), Parsed::Text(t)) => {
                 self.texts[i] = Some(CellText::locate(index, cell, t))
             }
@@ -292,7 +324,8 @@ impl Staged {
 
     /// Puts the code index `c` in code column `column` (see [`Layout::code_column`]).
     pub fn set_code(&mut self, column: usize, c: u8) {
-        self.codes[column] = u16::from(c);
+        self.written = true;
+        self.codes.set(column, self.row, u16::from(c));
     }
 
     /// Puts the "other" text of question `q`, `other` being a part of cell `index`.
@@ -304,19 +337,25 @@ impl Staged {
         other: &str,
     ) {
         if let Some(place) = layout.others[q] {
+            self.written = true;
             self.texts[place.index] = Some(CellText::locate(index, cell, other));
         }
     }
 
     /// Empties every column of question `q`: its answers, codings and "other" text.
     pub fn clear_question(&mut self, layout: &Layout, q: usize) {
+        let row = self.row;
         for dest in layout.answers[q].iter().chain(&layout.coded[q]) {
             match *dest {
-                Dest::Code(i) => self.codes[i] = NO_CODE,
-                Dest::Ticks { first, n } => self.ticks[first..first + n].fill(NO_TICK),
-                Dest::Ranks { first, n } => self.codes[first..first + n].fill(NO_CODE),
-                Dest::Number(i) => self.numbers[i] = NO_NUMBER,
-                Dest::Year(i) => self.years[i] = NO_YEAR,
+                Dest::Code(i) => self.codes.set(i, row, NO_CODE),
+                Dest::Ticks { first, n } => {
+                    (first..first + n).for_each(|i| self.ticks.set(i, row, NO_TICK))
+                }
+                Dest::Ranks { first, n } => {
+                    (first..first + n).for_each(|i| self.codes.set(i, row, NO_CODE))
+                }
+                Dest::Number(i) => self.numbers.set(i, row, NO_NUMBER),
+                Dest::Year(i) => self.years.set(i, row, NO_YEAR),
                 Dest::Text(i) => self.texts[i] = None,
             }
         }
@@ -403,51 +442,79 @@ impl Texts {
     }
 }
 
-/// Staged rows of one kind of column, one after another: appending a row is one copy;
-/// the columns are taken out of it when the table is made.
+/// The columns of one kind, each with room for the same number of rows, end to end in
+/// one vector: a value is written where it belongs, and each column is read out in one
+/// pass over contiguous values when the table is made.
 #[derive(Debug, Clone)]
-struct Rows<T> {
+struct Columns<T> {
     values: Vec<T>,
     width: usize,
+    /// Rows each column has room for.
+    room: usize,
+    /// The empty value, which every slot holds until one is written.
+    empty: T,
 }
 
-impl<T: Copy + Default> Rows<T> {
-    fn with_room(width: usize, rows: usize) -> Rows<T> {
-        Rows {
-            values: Vec::with_capacity(width * rows),
+impl<T: Copy> Columns<T> {
+    fn new(width: usize, room: usize, empty: T) -> Columns<T> {
+        Columns {
+            values: vec![empty; width * room],
             width,
+            room,
+            empty,
         }
     }
 
-    fn push(&mut self, row: &[T]) {
-        self.values.extend_from_slice(row);
+    fn set(&mut self, c: usize, row: usize, value: T) {
+        self.values[c * self.room + row] = value;
     }
 
-    /// Column `c` of every row: each staged value that `given` says is there, made the
-    /// column's by `keep`; the others are empty. One pass; a column with no empty value
-    /// gets no validity mask.
+    fn empty_row(&mut self, row: usize) {
+        for c in 0..self.width {
+            self.values[c * self.room + row] = self.empty;
+        }
+    }
+
+    /// Makes room for `rows` rows, doubling the room when it is short: only a table
+    /// whose number of rows was not known up front grows.
+    fn make_room(&mut self, rows: usize) {
+        if rows <= self.room {
+            return;
+        }
+        let room = rows.max(self.room * 2);
+        let mut values = vec![self.empty; self.width * room];
+        for c in 0..self.width {
+            values[c * room..c * room + self.room]
+                .copy_from_slice(&self.values[c * self.room..(c + 1) * self.room]);
+        }
+        self.values = values;
+        self.room = room;
+    }
+
+    /// The first `height` values of column `c`: each that `given` says is there, made
+    /// the column's by `keep`; the others are empty. A column with no empty value gets no
+    /// validity mask.
     fn column<U: Default>(
         &self,
         c: usize,
+        height: usize,
         given: impl Fn(T) -> bool,
         keep: impl Fn(T) -> U,
     ) -> Result<Nullable<U>> {
-        let height = self.values.len().checked_div(self.width).unwrap_or(0);
-        let mut values = Vec::with_capacity(height);
+        let column = &self.values[c * self.room..c * self.room + height];
+        let values: Vec<U> = column
+            .iter()
+            .map(|&v| if given(v) { keep(v) } else { U::default() })
+            .collect();
         let mut mask = Vec::with_capacity(height.div_ceil(8));
-        let (mut byte, mut empty) = (0u8, 0usize);
-        let column = self.values.iter().skip(c).step_by(self.width.max(1));
-        for (row, &value) in column.enumerate() {
-            let there = given(value);
-            values.push(if there { keep(value) } else { U::default() });
-            byte |= u8::from(there) << (row % 8);
-            if row % 8 == 7 {
-                mask.push(byte);
-                byte = 0;
+        let mut empty = 0usize;
+        for eight in column.chunks(8) {
+            let mut byte = 0u8;
+            for (bit, &v) in eight.iter().enumerate() {
+                let there = given(v);
+                byte |= u8::from(there) << bit;
+                empty += usize::from(!there);
             }
-            empty += usize::from(!there);
-        }
-        if height % 8 != 0 {
             mask.push(byte);
         }
         let valid = match empty {
@@ -468,7 +535,7 @@ pub struct Part {
     pub hashes: Vec<u128>,
 }
 
-/// Accepted rows: the fixed columns one by one, the answers as staged rows.
+/// Accepted rows: the fixed columns one by one, the answers in [`Staged`]'s columns.
 #[derive(Debug, Clone)]
 pub struct Table {
     /// The line each row starts on, for messages about it.
@@ -479,11 +546,9 @@ pub struct Table {
     rounds: Nullable<u32>,
     submitted: Nullable<i64>,
     weights: Nullable<f64>,
-    codes: Rows<u16>,
-    ticks: Rows<u8>,
-    numbers: Rows<f64>,
-    years: Rows<i64>,
     texts: Vec<Texts>,
+    /// The answer columns, and the row being read.
+    staged: Staged,
 }
 
 impl Table {
@@ -493,7 +558,7 @@ impl Table {
 
     /// With room made for `rows` rows, so that appending them moves nothing.
     pub fn with_room(layout: &Layout, rows: usize) -> Table {
-        let [codes, ticks, numbers, years, texts] = layout.widths;
+        let texts = layout.widths[Kind::Text as usize];
         Table {
             lines: Vec::with_capacity(rows),
             hashes: Vec::with_capacity(rows),
@@ -501,12 +566,15 @@ impl Table {
             rounds: Nullable::with_room(rows),
             submitted: Nullable::with_room(rows),
             weights: Nullable::with_room(rows),
-            codes: Rows::with_room(codes, rows),
-            ticks: Rows::with_room(ticks, rows),
-            numbers: Rows::with_room(numbers, rows),
-            years: Rows::with_room(years, rows),
             texts: (0..texts).map(|_| Texts::with_room(rows)).collect(),
+            // One row more than the rows to come: the row being read after the last.
+            staged: Staged::with_room(layout, rows + 1),
         }
+    }
+
+    /// The row being read, to write its answers in.
+    pub fn staged(&mut self) -> &mut Staged {
+        &mut self.staged
     }
 
     pub fn len(&self) -> usize {
@@ -517,8 +585,9 @@ impl Table {
         self.len() == 0
     }
 
-    /// Appends an accepted record; `cell` gives its cells' text, for the texts kept.
-    pub fn push<'a>(&mut self, line: u64, row: &Staged, cell: impl Fn(usize) -> &'a str + Copy) {
+    /// Keeps the row being read; `cell` gives its cells' text, for the texts kept.
+    pub fn push<'a>(&mut self, line: u64, cell: impl Fn(usize) -> &'a str + Copy) {
+        let row = &self.staged;
         self.lines.push(line);
         let id = row.respondent_id.map(|id| id.of(cell));
         // Hashed here, on the thread that read the row, not where the files are joined.
@@ -528,13 +597,10 @@ impl Table {
         self.rounds.push(row.round);
         self.submitted.push(row.submitted_at);
         self.weights.push(row.weight);
-        self.codes.push(&row.codes);
-        self.ticks.push(&row.ticks);
-        self.numbers.push(&row.numbers);
-        self.years.push(&row.years);
         for (column, value) in self.texts.iter_mut().zip(&row.texts) {
             column.push(value.map(|text| text.of(cell)));
         }
+        self.staged.accept();
     }
 
     /// The rows as a [`Part`]: built where they were read (on a worker thread, for a
@@ -568,6 +634,7 @@ impl Table {
         if layout.rounds {
             columns.push(self.rounds.into_column::<UInt32Type>(column::ROUND.into()));
         }
+        let staged = &self.staged;
         let mut texts = self.texts.into_iter();
         for (name, place) in &layout.columns {
             let name = PlSmallStr::from(name.as_str());
@@ -575,19 +642,22 @@ impl Table {
             // Staged values are in range (codes and ranks fit a u8; years an i32).
             let column = match place.kind {
                 Kind::Code => Some(
-                    self.codes
-                        .column(c, |v| v != NO_CODE, |v| v as u8)?
+                    staged
+                        .codes
+                        .column(c, height, |v| v != NO_CODE, |v| v as u8)?
                         .into_column::<UInt8Type>(name),
                 ),
-                Kind::Tick => Some(tick_column(&self.ticks, c, name)?),
+                Kind::Tick => Some(tick_column(&staged.ticks, c, height, name)?),
                 Kind::Number => Some(
-                    self.numbers
-                        .column(c, |v| !v.is_nan(), |v| v)?
+                    staged
+                        .numbers
+                        .column(c, height, |v| !v.is_nan(), |v| v)?
                         .into_column::<Float64Type>(name),
                 ),
                 Kind::Year => Some(
-                    self.years
-                        .column(c, |v| v != NO_YEAR, |v| v as i32)?
+                    staged
+                        .years
+                        .column(c, height, |v| v != NO_YEAR, |v| v as i32)?
                         .into_column::<Int32Type>(name),
                 ),
                 // Text columns come in layout order, so each is the next one.
@@ -601,10 +671,10 @@ impl Table {
     }
 }
 
-/// Tick column `c` of the staged rows, as polars' boolean array keeps it: (value,
+/// The first `height` values of tick column `c`, as polars' boolean array keeps it: (value,
 /// validity).
-fn tick_column(rows: &Rows<u8>, c: usize, name: PlSmallStr) -> Result<Column> {
-    let staged = rows.column(c, |t| t != NO_TICK, |t| t == 1)?;
+fn tick_column(ticks: &Columns<u8>, c: usize, height: usize, name: PlSmallStr) -> Result<Column> {
+    let staged = ticks.column(c, height, |t| t != NO_TICK, |t| t == 1)?;
     let values: MutableBitmap = staged.values.iter().copied().collect();
     let array = BooleanArray::new(ArrowDataType::Boolean, values.into(), staged.valid.into());
     Ok(BooleanChunked::with_chunk(name, array).into_column())
