@@ -29,6 +29,10 @@ pub struct Layout {
     coded: Vec<Vec<Dest>>,
     /// Per question: the column of the text given with its "other" choice.
     others: Vec<Option<Place>>,
+    /// How many multiple-choice answers (questions' and codings') have tick columns.
+    tick_answers: usize,
+    /// Per tick column, the multiple-choice answer it is a choice of.
+    answered_of: Vec<usize>,
 }
 
 /// The kinds of answer column, each kept in its own array of a [`Staged`] row.
@@ -56,10 +60,12 @@ struct Place {
 #[derive(Debug, Clone, Copy)]
 enum Dest {
     Code(usize),
-    /// The tick columns `first..first + n`, one per choice.
+    /// The tick columns `first..first + n`, one per choice, and the answer's column of
+    /// [`Staged::answered`].
     Ticks {
         first: usize,
         n: usize,
+        answered: usize,
     },
     /// The rank columns `first..first + n` (code columns), one per choice.
     Ranks {
@@ -83,6 +89,8 @@ impl Layout {
             answers: Vec::new(),
             coded: Vec::new(),
             others: Vec::new(),
+            tick_answers: 0,
+            answered_of: Vec::new(),
         };
         for question in &survey.questions {
             let id = question.id.as_str();
@@ -145,7 +153,10 @@ impl Layout {
             | QuestionKind::Matrix { .. } => Dest::Code(self.add(name.to_string(), Kind::Code)),
             QuestionKind::Multiple { .. } => {
                 let (first, n) = per_choice(self, Kind::Tick);
-                Dest::Ticks { first, n }
+                let answered = self.tick_answers;
+                self.tick_answers += 1;
+                self.answered_of.extend(std::iter::repeat_n(answered, n));
+                Dest::Ticks { first, n, answered }
             }
             QuestionKind::Ranking { .. } => {
                 let (first, n) = per_choice(self, Kind::Code);
@@ -202,8 +213,11 @@ pub struct Staged {
     /// Code indices and ranks ([`NO_CODE`]: empty); wider than the `u8` the column keeps,
     /// so that no code or rank can be mistaken for the sentinel.
     codes: Columns<u16>,
-    /// 0 or 1 ([`NO_TICK`]: empty).
+    /// 1 for a ticked choice, else 0: whether a choice is unticked or its question
+    /// unanswered is told by `answered`, so that an answer writes only its ticks.
     ticks: Columns<u8>,
+    /// Per multiple-choice answer ([`Dest::Ticks`]): 1 when it was given.
+    answered: Columns<u8>,
     /// Always finite when given ([`NO_NUMBER`], a NaN: empty).
     numbers: Columns<f64>,
     /// A year as the `i32` kept ([`NO_YEAR`]: empty).
@@ -217,7 +231,7 @@ pub struct Staged {
 
 /// The empty value of each kind of staged column (see [`Staged`]).
 const NO_CODE: u16 = u16::MAX;
-const NO_TICK: u8 = 2;
+const NO_TICK: u8 = 0;
 const NO_NUMBER: f64 = f64::NAN;
 const NO_YEAR: i64 = i64::MIN;
 
@@ -241,6 +255,7 @@ impl Staged {
             round: None,
             codes: Columns::new(codes, rows, NO_CODE),
             ticks: Columns::new(ticks, rows, NO_TICK),
+            answered: Columns::new(layout.tick_answers, rows, 0),
             numbers: Columns::new(numbers, rows, NO_NUMBER),
             years: Columns::new(years, rows, NO_YEAR),
             texts: vec![None; texts],
@@ -261,6 +276,7 @@ impl Staged {
         let row = self.row;
         self.codes.empty_row(row);
         self.ticks.empty_row(row);
+        self.answered.empty_row(row);
         self.numbers.empty_row(row);
         self.years.empty_row(row);
         self.texts.fill(None);
@@ -273,6 +289,7 @@ impl Staged {
         let rows = self.row + 1;
         self.codes.make_room(rows);
         self.ticks.make_room(rows);
+        self.answered.make_room(rows);
         self.numbers.make_room(rows);
         self.years.make_room(rows);
         self.respondent_id = None;
@@ -299,10 +316,13 @@ impl Staged {
         match (dest, parsed) {
             (_, Parsed::Missing) => {}
             (Dest::Code(i), Parsed::Choice(c)) => self.codes.set(i, row, u16::from(c)),
-            (Dest::Ticks { first, n }, Parsed::Choices(span)) => {
-                for i in first..first + n {
-                    self.ticks.set(i, row, 0);
-                }
+            (
+                Dest::Ticks {
+                    first, answered, ..
+                },
+                Parsed::Choices(span),
+            ) => {
+                self.answered.set(answered, row, 1);
                 for &c in span.of(picked) {
                     self.ticks.set(first + usize::from(c), row, 1);
                 }
@@ -348,7 +368,8 @@ impl Staged {
         for dest in layout.answers[q].iter().chain(&layout.coded[q]) {
             match *dest {
                 Dest::Code(i) => self.codes.set(i, row, NO_CODE),
-                Dest::Ticks { first, n } => {
+                Dest::Ticks { first, n, answered } => {
+                    self.answered.set(answered, row, 0);
                     (first..first + n).for_each(|i| self.ticks.set(i, row, NO_TICK))
                 }
                 Dest::Ranks { first, n } => {
@@ -491,6 +512,11 @@ impl<T: Copy> Columns<T> {
         self.room = room;
     }
 
+    /// The first `height` values of column `c`, as they were written.
+    fn values_of(&self, c: usize, height: usize) -> &[T] {
+        &self.values[c * self.room..c * self.room + height]
+    }
+
     /// The first `height` values of column `c`: each that `given` says is there, made
     /// the column's by `keep`; the others are empty. A column with no empty value gets no
     /// validity mask.
@@ -501,7 +527,7 @@ impl<T: Copy> Columns<T> {
         given: impl Fn(T) -> bool,
         keep: impl Fn(T) -> U,
     ) -> Result<Nullable<U>> {
-        let column = &self.values[c * self.room..c * self.room + height];
+        let column = self.values_of(c, height);
         let values: Vec<U> = column
             .iter()
             .map(|&v| if given(v) { keep(v) } else { U::default() })
@@ -635,6 +661,8 @@ impl Table {
             columns.push(self.rounds.into_column::<UInt32Type>(column::ROUND.into()));
         }
         let staged = &self.staged;
+        // Each multiple-choice answer's validity, shared by its tick columns.
+        let mut validity: Vec<Option<MutableBitmap>> = vec![None; layout.tick_answers];
         let mut texts = self.texts.into_iter();
         for (name, place) in &layout.columns {
             let name = PlSmallStr::from(name.as_str());
@@ -647,7 +675,21 @@ impl Table {
                         .column(c, height, |v| v != NO_CODE, |v| v as u8)?
                         .into_column::<UInt8Type>(name),
                 ),
-                Kind::Tick => Some(tick_column(&staged.ticks, c, height, name)?),
+                Kind::Tick => {
+                    let answered = layout.answered_of[c];
+                    let valid = match &validity[answered] {
+                        Some(valid) => valid.clone(),
+                        None => {
+                            let valid = staged
+                                .answered
+                                .column(answered, height, |a| a == 1, |_| ())?
+                                .valid;
+                            validity[answered] = Some(valid.clone());
+                            valid
+                        }
+                    };
+                    Some(tick_column(&staged.ticks, c, height, valid, name)?)
+                }
                 Kind::Number => Some(
                     staged
                         .numbers
@@ -673,9 +715,14 @@ impl Table {
 
 /// The first `height` values of tick column `c`, as polars' boolean array keeps it: (value,
 /// validity).
-fn tick_column(ticks: &Columns<u8>, c: usize, height: usize, name: PlSmallStr) -> Result<Column> {
-    let staged = ticks.column(c, height, |t| t != NO_TICK, |t| t == 1)?;
-    let values: MutableBitmap = staged.values.iter().copied().collect();
-    let array = BooleanArray::new(ArrowDataType::Boolean, values.into(), staged.valid.into());
+fn tick_column(
+    ticks: &Columns<u8>,
+    c: usize,
+    height: usize,
+    valid: MutableBitmap,
+    name: PlSmallStr,
+) -> Result<Column> {
+    let values: MutableBitmap = ticks.values_of(c, height).iter().map(|&t| t == 1).collect();
+    let array = BooleanArray::new(ArrowDataType::Boolean, values.into(), valid.into());
     Ok(BooleanChunked::with_chunk(name, array).into_column())
 }
