@@ -154,7 +154,8 @@ impl Codes {
             .collect();
         let keys: Vec<Key> = codes.iter().map(|c| Key::of(c)).collect();
         // At least 2 slots per code; 4 if no multiplier seats every code in its own slot
-        // at 2. The table with the fewest codes out of place wins, the first on ties.
+        // at 2. The table with the fewest codes out of place wins, the first on ties. A
+        // slot is always left empty: a search for a cell that is no code ends there.
         let least = (codes.len() * 2).next_power_of_two().max(8);
         let mut best: Option<(usize, Codes)> = None;
         'sizes: for size in [least, least * 2] {
@@ -780,6 +781,20 @@ mod tests {
         });
         let reason = parse(&single, "zz").unwrap_err();
         assert!(reason.ends_with("`c9` and 4 more"), "{reason}");
+    }
+
+    #[test]
+    fn every_code_table_keeps_an_empty_slot_where_a_search_for_no_code_ends() {
+        // A full table would send the search for a cell that is no code round forever.
+        for n in 1..=64 {
+            let codes: Vec<String> = (0..n).map(|i| format!("code_{i}")).collect();
+            let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+            let table = Codes::of(&question(QuestionKind::Single {
+                options: options(&codes),
+            }));
+            assert!(table.slots.iter().any(|slot| slot.index == 0), "{n} codes");
+            assert_eq!(table.find("no_such_code"), None);
+        }
     }
 
     proptest::proptest! {
