@@ -7,6 +7,7 @@
 //! then knows the physical line it starts on, and parsing it gives the same records, with
 //! the same lines, as parsing the whole file at once.
 
+use std::borrow::Cow;
 use std::io::{self, Read};
 
 use super::{Record, Unreadable};
@@ -18,9 +19,12 @@ pub const BLOCK_BYTES: usize = 1 << 20;
 /// A run of whole records of a text file, as UTF-8.
 #[derive(Debug, Clone)]
 pub struct Block {
-    /// Valid UTF-8 (decoded, or checked when the file was opened); cut only at line ends,
-    /// so no character is split.
-    text: String,
+    /// Valid UTF-8, checked when the block was cut (bytes that were not are replaced);
+    /// cut only at line ends, so no character is split. Kept as bytes and seen as text
+    /// through [`Block::text`]: the thread that parses the block checks it again, at
+    /// SIMD speed, rather than the one thread that cuts the file, which would otherwise
+    /// check every block of the file in turn.
+    bytes: Vec<u8>,
     /// The physical line (1-based) the block starts on.
     first_line: u64,
     /// How many line ends it holds.
@@ -185,20 +189,20 @@ impl<R: Read> Splitter<R> {
             return Ok(None);
         }
         let rest = self.carry.split_off(end);
+        let mut bytes = std::mem::replace(&mut self.carry, rest);
         // A UTF-8 BOM decides the encoding without a look at the rest of the file: bytes
         // that are not UTF-8 after it become U+FFFD, as a decoder would make them.
-        let text = match String::from_utf8(std::mem::replace(&mut self.carry, rest)) {
-            Ok(text) => text,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
-        let line_ends = memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64;
+        if simdutf8::basic::from_utf8(&bytes).is_err() {
+            bytes = String::from_utf8_lossy(&bytes).into_owned().into_bytes();
+        }
+        let line_ends = memchr::memchr_iter(b'\n', &bytes).count() as u64;
         let block = Block {
             first_line: self.line,
             line_ends,
             delimiter: self.delimiter,
             // Only the file's end can leave a quote open: a cut is always outside quotes.
             open_at_end: at_end && state == Quoting::Quoted,
-            text,
+            bytes,
         };
         self.line += line_ends;
         if at_end {
@@ -284,7 +288,7 @@ impl Block {
     #[cfg(test)]
     pub fn new(text: &str, first_line: u64, delimiter: u8) -> Block {
         Block {
-            text: text.to_string(),
+            bytes: text.as_bytes().to_vec(),
             first_line,
             line_ends: line_ends(text),
             delimiter,
@@ -294,20 +298,30 @@ impl Block {
 
     /// Appends the next block of the same file (for a look at the first records).
     pub fn extend(&mut self, next: Block) {
-        self.text.push_str(&next.text);
+        self.bytes.extend_from_slice(&next.bytes);
         self.line_ends += next.line_ends;
         self.open_at_end = next.open_at_end;
     }
 
     /// What is left after `position`.
     pub fn rest(&self, position: Position) -> Block {
-        let text = self.text.get(position.offset..).unwrap_or_default();
+        let text = self.text();
+        let text = text.get(position.offset..).unwrap_or_default();
         Block {
-            text: text.to_string(),
+            bytes: text.as_bytes().to_vec(),
             line_ends: line_ends(text),
             first_line: position.line,
             delimiter: self.delimiter,
             open_at_end: self.open_at_end,
+        }
+    }
+
+    /// The block as text: its bytes, which were checked to be UTF-8 when it was made.
+    fn text(&self) -> Cow<'_, str> {
+        match simdutf8::basic::from_utf8(&self.bytes) {
+            Ok(text) => Cow::Borrowed(text),
+            // Not reached: only checked (or replaced) bytes make a block.
+            Err(_) => String::from_utf8_lossy(&self.bytes),
         }
     }
 
@@ -331,7 +345,8 @@ impl Block {
         width: usize,
         mut each: impl FnMut(Result<RecordRef<'_>, Unreadable>, Position) -> bool,
     ) {
-        let text = self.text.as_str();
+        let text = self.text();
+        let text = text.as_ref();
         let bytes = text.as_bytes();
         // Made only for a block that needs it: most have no cell to unescape.
         let mut quoted: Option<Quoted> = None;

@@ -247,6 +247,14 @@ mod tests {
     }
 
     #[test]
+    fn after_a_utf8_bom_bytes_that_are_not_utf8_become_replacement_characters() {
+        let (source, records) = read(b"\xEF\xBB\xBFa,b\n1,caf\xe9\n2,ok\n");
+        assert_eq!(source.detected.encoding, Some("UTF-8"));
+        let cells: Vec<Vec<String>> = records.into_iter().map(|r| r.unwrap().cells).collect();
+        assert_eq!(cells, [["1", "caf\u{FFFD}"], ["2", "ok"]]);
+    }
+
+    #[test]
     fn lines_are_physical_lines_with_crlf_and_quoted_newlines() {
         let text = "respondent_id,note\r\na,\"one\r\ntwo\"\r\nb,x\r\n\r\nc,y\r\n";
         let (source, records) = read(text.as_bytes());
