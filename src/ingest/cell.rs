@@ -132,9 +132,8 @@ impl Key {
     }
 }
 
-/// Multipliers tried for a question's table, the first being the usual Fibonacci
-/// hashing constant; the rest come from a fixed sequence, so the choice is the same on
-/// every run.
+/// Multipliers tried for a question's table, drawn from a fixed sequence (splitmix64's),
+/// so that the choice is the same on every run.
 const MULTIPLIERS: usize = 64;
 
 fn multiplier(attempt: usize) -> u64 {
@@ -160,7 +159,7 @@ impl Codes {
         let mut best: Option<(usize, Codes)> = None;
         'sizes: for size in [least, least * 2] {
             for attempt in 0..MULTIPLIERS {
-                let (displaced, table) = Codes::laid_out(&codes, &keys, size, multiplier(attempt));
+                let (displaced, table) = Codes::laid_out(&keys, size, multiplier(attempt));
                 if best.as_ref().is_none_or(|(fewest, _)| displaced < *fewest) {
                     best = Some((displaced, table));
                 }
@@ -169,18 +168,21 @@ impl Codes {
                 }
             }
         }
-        best.map(|(_, table)| table).unwrap_or_default()
+        let mut table = best.map(|(_, table)| table).unwrap_or_default();
+        table.codes = codes;
+        table
     }
 
-    /// The table of `codes` in `size` slots with the hash's `multiplier`, and how many
+    /// The slots of the codes whose `keys` these are, `size` of them, with the hash's
+    /// `multiplier` (the codes themselves are added once a table is chosen), and how many
     /// codes did not get the slot they hash to.
-    fn laid_out(codes: &[Box<str>], keys: &[Key], size: usize, multiplier: u64) -> (usize, Codes) {
+    fn laid_out(keys: &[Key], size: usize, multiplier: u64) -> (usize, Codes) {
         let mut table = Codes {
             slots: vec![Slot::default(); size],
             mask: size - 1,
             multiplier,
             shift: 64 - size.trailing_zeros(),
-            codes: codes.to_vec(),
+            codes: Vec::new(),
         };
         let mut displaced = 0;
         for (i, key) in keys.iter().enumerate() {

@@ -264,23 +264,18 @@ impl Staged {
         }
     }
 
-    /// Empties the row, for the next record: nothing to do after an accepted row.
+    /// Empties the row, for the next record: only its fields after an accepted row.
     pub fn clear(&mut self) {
-        if !self.written {
-            return;
+        self.forget_fields();
+        if self.written {
+            let row = self.row;
+            self.codes.empty_row(row);
+            self.ticks.empty_row(row);
+            self.answered.empty_row(row);
+            self.numbers.empty_row(row);
+            self.years.empty_row(row);
+            self.written = false;
         }
-        self.respondent_id = None;
-        self.submitted_at = None;
-        self.weight = None;
-        self.round = None;
-        let row = self.row;
-        self.codes.empty_row(row);
-        self.ticks.empty_row(row);
-        self.answered.empty_row(row);
-        self.numbers.empty_row(row);
-        self.years.empty_row(row);
-        self.texts.fill(None);
-        self.written = false;
     }
 
     /// Keeps the row and moves on to the next, empty one.
@@ -292,12 +287,18 @@ impl Staged {
         self.answered.make_room(rows);
         self.numbers.make_room(rows);
         self.years.make_room(rows);
+        self.forget_fields();
+        self.written = false;
+    }
+
+    /// Forgets what is kept beside the columns: the fixed fields (set directly, so not
+    /// tracked by `written`) and the texts' places.
+    fn forget_fields(&mut self) {
         self.respondent_id = None;
         self.submitted_at = None;
         self.weight = None;
         self.round = None;
         self.texts.fill(None);
-        self.written = false;
     }
 
     /// Puts an answer read from cell `index` (whose text is `cell`) in its columns;

@@ -19,11 +19,10 @@ pub const BLOCK_BYTES: usize = 1 << 20;
 /// A run of whole records of a text file, as UTF-8.
 #[derive(Debug, Clone)]
 pub struct Block {
-    /// Valid UTF-8, checked when the block was cut (bytes that were not are replaced);
-    /// cut only at line ends, so no character is split. Kept as bytes and seen as text
-    /// through [`Block::text`]: the thread that parses the block checks it again, at
-    /// SIMD speed, rather than the one thread that cuts the file, which would otherwise
-    /// check every block of the file in turn.
+    /// Valid UTF-8, checked (at SIMD speed) when the block was cut, bytes that were not
+    /// replaced; cut only at line ends, so no character is split. Kept as bytes and seen
+    /// as text through [`Block::text`], which checks them again on the thread that
+    /// parses the block: safe code cannot skip a check, and this one costs little.
     bytes: Vec<u8>,
     /// The physical line (1-based) the block starts on.
     first_line: u64,
