@@ -97,8 +97,7 @@ where
         let outcome = (|| {
             loop {
                 held.extend(receiver.try_iter());
-                let go_on = hand_on(&mut held, &mut wanted, &mut take)?;
-                handed(wanted);
+                let go_on = hand_on(&mut held, &mut wanted, &mut take, &handed)?;
                 if !go_on {
                     return Ok(());
                 }
@@ -128,8 +127,7 @@ where
                         Err(_) => break,
                     }
                 }
-                let go_on = hand_on(&mut held, &mut wanted, &mut take)?;
-                handed(wanted);
+                let go_on = hand_on(&mut held, &mut wanted, &mut take, &handed)?;
                 if !go_on {
                     break;
                 }
@@ -141,19 +139,28 @@ where
     })
 }
 
-/// Hands on the results that are next in order; `false` once no more are wanted.
+/// Hands on the results that are next in order, then tells the helpers how far that got
+/// (`handed`, only when it moved: it takes the lock and wakes them); `false` once no more
+/// are wanted.
 fn hand_on<R>(
     held: &mut BTreeMap<usize, Result<R>>,
     wanted: &mut usize,
     take: &mut impl FnMut(R) -> Result<bool>,
+    handed: &impl Fn(usize),
 ) -> Result<bool> {
+    let from = *wanted;
+    let mut go_on = true;
     while let Some(result) = held.remove(wanted) {
         *wanted += 1;
         if !take(result?)? {
-            return Ok(false);
+            go_on = false;
+            break;
         }
     }
-    Ok(true)
+    if *wanted != from {
+        handed(*wanted);
+    }
+    Ok(go_on)
 }
 
 #[cfg(test)]
