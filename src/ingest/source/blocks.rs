@@ -19,10 +19,10 @@ pub const BLOCK_BYTES: usize = 1 << 20;
 /// A run of whole records of a text file, as UTF-8.
 #[derive(Debug, Clone)]
 pub struct Block {
-    /// Valid UTF-8, checked (at SIMD speed) when the block was cut, bytes that were not
-    /// replaced; cut only at line ends, so no character is split. Kept as bytes and seen
-    /// as text through [`Block::text`], which checks them again on the thread that
-    /// parses the block: safe code cannot skip a check, and this one costs little.
+    /// UTF-8 text, as read (or decoded to UTF-8), cut only at line ends, so that no
+    /// character is split. Seen as text through [`Block::text`], which checks it on the
+    /// thread that parses the block, not while the file is cut, which one thread at a
+    /// time does.
     bytes: Vec<u8>,
     /// The physical line (1-based) the block starts on.
     first_line: u64,
@@ -47,55 +47,88 @@ enum Quoting {
     QuoteInQuoted,
 }
 
-/// Scans `buffer[from..]` with `state` (the state at `from`), leaving `state` at the end;
-/// returns the offset just after the last line end that ends a record, if any.
-fn scan(buffer: &[u8], from: usize, state: &mut Quoting, delimiter: u8) -> Option<usize> {
-    let mut last = None;
-    let mut i = from;
-    while i < buffer.len() {
-        match *state {
-            Quoting::Quoted => match memchr::memchr(b'"', &buffer[i..]) {
-                Some(j) => {
-                    i += j + 1;
-                    *state = Quoting::QuoteInQuoted;
-                }
-                None => i = buffer.len(),
-            },
-            Quoting::QuoteInQuoted => {
-                if buffer[i] == b'"' {
-                    i += 1;
-                    *state = Quoting::Quoted;
-                } else {
-                    *state = Quoting::Unquoted;
-                }
-            }
-            Quoting::CellStart => {
-                if buffer[i] == b'"' {
-                    i += 1;
-                    *state = Quoting::Quoted;
-                } else {
-                    *state = Quoting::Unquoted;
-                }
-            }
-            // Delimiters matter only before a quote: a quote opens a quoted cell when the
-            // byte before it ends a cell (a delimiter) or a record (a line end). Entering
-            // this state never happens on a quote, so `j > 0` or `i > from` holds there.
-            Quoting::Unquoted => match memchr::memchr2(b'\n', b'"', &buffer[i..]) {
-                Some(j) => {
-                    let at = i + j;
-                    i = at + 1;
-                    if buffer[at] == b'\n' {
-                        last = Some(i);
-                        *state = Quoting::CellStart;
-                    } else if at > 0 && (buffer[at - 1] == delimiter || buffer[at - 1] == b'\n') {
-                        *state = Quoting::Quoted;
-                    }
-                }
-                None => i = buffer.len(),
-            },
+/// How far the bytes read for the next block have been scanned for a place to cut.
+#[derive(Debug, Clone, Copy)]
+struct Scan {
+    /// Where quoting stands after the bytes scanned.
+    state: Quoting,
+    /// Bytes scanned.
+    scanned: usize,
+    /// Line ends among them, counted on the way (not in a pass of their own: cutting is
+    /// the one part of reading a file that one thread at a time does).
+    lines: u64,
+    /// The last place a record ends (just after its line end), and the line ends before
+    /// it.
+    cut: Option<(usize, u64)>,
+}
+
+impl Scan {
+    /// At the start of a record.
+    fn new() -> Scan {
+        Scan {
+            state: Quoting::CellStart,
+            scanned: 0,
+            lines: 0,
+            cut: None,
         }
     }
-    last
+
+    /// Scans `buffer` on from where the last call stopped.
+    fn advance(&mut self, buffer: &[u8], delimiter: u8) {
+        let count = |bytes: &[u8]| memchr::memchr_iter(b'\n', bytes).count() as u64;
+        let mut i = self.scanned;
+        while i < buffer.len() {
+            match self.state {
+                Quoting::Quoted => match memchr::memchr(b'"', &buffer[i..]) {
+                    Some(j) => {
+                        self.lines += count(&buffer[i..i + j]);
+                        i += j + 1;
+                        self.state = Quoting::QuoteInQuoted;
+                    }
+                    None => {
+                        self.lines += count(&buffer[i..]);
+                        i = buffer.len();
+                    }
+                },
+                Quoting::QuoteInQuoted => {
+                    if buffer[i] == b'"' {
+                        i += 1;
+                        self.state = Quoting::Quoted;
+                    } else {
+                        self.state = Quoting::Unquoted;
+                    }
+                }
+                Quoting::CellStart => {
+                    if buffer[i] == b'"' {
+                        i += 1;
+                        self.state = Quoting::Quoted;
+                    } else {
+                        self.state = Quoting::Unquoted;
+                    }
+                }
+                // Delimiters matter only before a quote: a quote opens a quoted cell when
+                // the byte before it ends a cell (a delimiter) or a record (a line end).
+                // Entering this state never happens on a quote, so `j > 0` or `i > 0`
+                // holds there.
+                Quoting::Unquoted => match memchr::memchr2(b'\n', b'"', &buffer[i..]) {
+                    Some(j) => {
+                        let at = i + j;
+                        i = at + 1;
+                        if buffer[at] == b'\n' {
+                            self.lines += 1;
+                            self.cut = Some((i, self.lines));
+                            self.state = Quoting::CellStart;
+                        } else if at > 0 && (buffer[at - 1] == delimiter || buffer[at - 1] == b'\n')
+                        {
+                            self.state = Quoting::Quoted;
+                        }
+                    }
+                    None => i = buffer.len(),
+                },
+            }
+        }
+        self.scanned = buffer.len();
+    }
 }
 
 /// Cuts the UTF-8 text `reader` gives into [`Block`]s.
@@ -155,19 +188,14 @@ impl<R: Read> Splitter<R> {
     }
 
     fn next_block(&mut self) -> io::Result<Option<Block>> {
-        let mut state = Quoting::CellStart;
-        let mut scanned = 0;
-        let mut cut = None;
+        let mut scan = Scan::new();
         let mut at_end = false;
         loop {
-            if let Some(end) = scan(&self.carry, scanned, &mut state, self.delimiter) {
-                cut = Some(end);
-            }
-            scanned = self.carry.len();
-            if cut.is_some() && self.carry.len() >= self.block_bytes {
+            scan.advance(&self.carry, self.delimiter);
+            if scan.cut.is_some() && self.carry.len() >= self.block_bytes {
                 break;
             }
-            if cut.is_none() && self.carry.len() > self.max_record_bytes {
+            if scan.cut.is_none() && self.carry.len() > self.max_record_bytes {
                 return Err(io::Error::other(format!(
                     "the row that starts here is longer than the limit of {} (--max-row-bytes)",
                     super::limits::bytes(self.max_record_bytes as u64)
@@ -178,29 +206,23 @@ impl<R: Read> Splitter<R> {
                 break;
             }
         }
-        let end = if at_end {
-            self.carry.len()
+        let (end, line_ends) = if at_end {
+            (self.carry.len(), scan.lines)
         } else {
-            cut.unwrap_or(0)
+            scan.cut.unwrap_or((0, 0))
         };
         if end == 0 {
             self.done = true;
             return Ok(None);
         }
         let rest = self.carry.split_off(end);
-        let mut bytes = std::mem::replace(&mut self.carry, rest);
-        // A UTF-8 BOM decides the encoding without a look at the rest of the file: bytes
-        // that are not UTF-8 after it become U+FFFD, as a decoder would make them.
-        if simdutf8::basic::from_utf8(&bytes).is_err() {
-            bytes = String::from_utf8_lossy(&bytes).into_owned().into_bytes();
-        }
-        let line_ends = memchr::memchr_iter(b'\n', &bytes).count() as u64;
+        let bytes = std::mem::replace(&mut self.carry, rest);
         let block = Block {
             first_line: self.line,
             line_ends,
             delimiter: self.delimiter,
             // Only the file's end can leave a quote open: a cut is always outside quotes.
-            open_at_end: at_end && state == Quoting::Quoted,
+            open_at_end: at_end && scan.state == Quoting::Quoted,
             bytes,
         };
         self.line += line_ends;
@@ -315,11 +337,15 @@ impl Block {
         }
     }
 
-    /// The block as text: its bytes, which were checked to be UTF-8 when it was made.
+    /// The block as text: its bytes, checked (at SIMD speed) to be UTF-8.
+    ///
+    /// A file without a BOM was read as UTF-8 only if all of it is; after a UTF-8 BOM,
+    /// which decides the encoding without a look at the rest of the file, bytes that are
+    /// not UTF-8 become U+FFFD, as a decoder would make them. A replacement is never a
+    /// line end, a delimiter or a quote, so the cut and the lines stand.
     fn text(&self) -> Cow<'_, str> {
         match simdutf8::basic::from_utf8(&self.bytes) {
             Ok(text) => Cow::Borrowed(text),
-            // Not reached: only checked (or replaced) bytes make a block.
             Err(_) => String::from_utf8_lossy(&self.bytes),
         }
     }
@@ -822,6 +848,21 @@ mod tests {
             bytes in 1usize..20,
         ) {
             prop_assert_eq!(split(&text, bytes), whole(&text));
+        }
+
+        /// The line ends counted while a cut is looked for are those of the block.
+        #[test]
+        fn a_block_knows_its_line_ends(
+            text in "[ab,\"\n\r]{0,60}",
+            bytes in 1usize..20,
+        ) {
+            let mut splitter = Splitter::new(Cursor::new(text.into_bytes()), b',', false, 1);
+            splitter.block_bytes = bytes;
+            for block in splitter {
+                let block = block.unwrap();
+                let counted = block.bytes.iter().filter(|b| **b == b'\n').count() as u64;
+                prop_assert_eq!(block.line_ends, counted);
+            }
         }
     }
 }
