@@ -13,7 +13,9 @@ use super::cell::{self, Parsed, Span};
 use super::mapping::{self, Mapped, Mapping};
 use super::ordered::ordered;
 use super::problems::{Effect, Problem};
-use super::source::{self, Block, Body, OpenError, Overrides, RecordRef, Source, Tool, Unreadable};
+use super::source::{
+    self, Block, Body, OpenError, Overrides, RecordRef, Source, Tool, Unreadable, Utf8Check,
+};
 use super::table::{CellText, Layout, Part, Pick, Staged, Table};
 use super::timestamp;
 use crate::error::Result;
@@ -113,6 +115,9 @@ pub struct FileRows {
     pub problems: Vec<Problem>,
     /// Rows accepted since the last part was made.
     table: Table,
+    /// Reading stopped at bytes that are not UTF-8 in a file begun as UTF-8
+    /// ([`Utf8Check::AsRead`]): what was read is to be dropped and the file read again.
+    not_utf8: bool,
 }
 
 impl FileRows {
@@ -128,6 +133,7 @@ impl FileRows {
             parts: Vec::new(),
             problems: Vec::new(),
             table: Table::with_room(&context.layout, rows),
+            not_utf8: false,
         }
     }
 
@@ -146,6 +152,7 @@ impl FileRows {
         self.rows_rejected += later.rows_rejected;
         self.parts.extend(later.parts);
         self.problems.extend(later.problems);
+        self.not_utf8 |= later.not_utf8;
     }
 }
 
@@ -224,6 +231,17 @@ pub type Sink<'s> = dyn FnMut(Vec<Part>) -> Result<()> + 's;
 /// Reads a response file (any encoding, delimiter or spreadsheet, through
 /// [`source::open`]).
 pub fn read_file(context: &Context<'_>, path: &Path, overrides: &Overrides) -> Result<FileRows> {
+    // What is kept can be dropped: a file without a BOM is read as UTF-8 if its start is,
+    // checked block by block as it is parsed, rather than in a pass over all of it first
+    // (on a large file, a twentieth of the time). One that turns out not to be is read
+    // again, decided as a whole, so the outcome is the same either way.
+    let first = keeping_parts(|sink| {
+        let opened = source::open_checking(path, overrides, Utf8Check::AsRead);
+        read_opened(context, &path.display().to_string(), opened, sink)
+    })?;
+    if !first.not_utf8 {
+        return Ok(first);
+    }
     keeping_parts(|sink| stream_file(context, path, overrides, sink))
 }
 
@@ -247,10 +265,21 @@ pub fn stream_file(
     overrides: &Overrides,
     sink: &mut Sink<'_>,
 ) -> Result<FileRows> {
-    let name = path.display().to_string();
-    match source::open(path, overrides) {
+    let opened = source::open(path, overrides);
+    read_opened(context, &path.display().to_string(), opened, sink)
+}
+
+/// Reads a file as [`source::open`] (or [`source::open_bytes`]) opened it; `file` names it
+/// in problems.
+fn read_opened(
+    context: &Context<'_>,
+    file: &str,
+    opened: Result<Source, OpenError>,
+    sink: &mut Sink<'_>,
+) -> Result<FileRows> {
+    match opened {
         Ok(source) => read_source(context, source, sink),
-        Err(e) if e.is_input_problem() => Ok(unopenable(context, &name, &e)),
+        Err(e) if e.is_input_problem() => Ok(unopenable(context, file, &e)),
         Err(e) => Err(e.into()),
     }
 }
@@ -262,13 +291,19 @@ pub fn read_bytes(
     bytes: &[u8],
     overrides: &Overrides,
 ) -> Result<FileRows> {
-    keeping_parts(
-        |sink| match source::open_bytes(file, bytes.to_vec(), overrides) {
-            Ok(source) => read_source(context, source, sink),
-            Err(e) if e.is_input_problem() => Ok(unopenable(context, file, &e)),
-            Err(e) => Err(e.into()),
-        },
-    )
+    // As `read_file` does: UTF-8 checked as read, and read again if it is not.
+    let first = keeping_parts(|sink| {
+        let opened =
+            source::open_bytes_checking(file, bytes.to_vec(), overrides, Utf8Check::AsRead);
+        read_opened(context, file, opened, sink)
+    })?;
+    if !first.not_utf8 {
+        return Ok(first);
+    }
+    keeping_parts(|sink| {
+        let opened = source::open_bytes(file, bytes.to_vec(), overrides);
+        read_opened(context, file, opened, sink)
+    })
 }
 
 /// A file whose content cannot be read at all (a broken workbook): every row of it is lost.
@@ -453,6 +488,11 @@ fn forgive_mapped(mapped: &mut Mapped) {
 
 /// Counts an unreadable record; returns whether reading can go on after it.
 fn note_unreadable(out: &mut FileRows, file: &str, unreadable: Unreadable) -> bool {
+    if unreadable.not_utf8.is_some() {
+        // Not a problem of the file: it is read again (see `read_file`).
+        out.not_utf8 = true;
+        return false;
+    }
     let effect = if unreadable.fatal {
         Effect::FileRejected
     } else {

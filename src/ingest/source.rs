@@ -25,7 +25,9 @@ pub use blocks::{BLOCK_BYTES, Block, RecordRef};
 pub use delimiter::{describe as describe_delimiter, parse as parse_delimiter};
 pub use encoding::parse_label as parse_encoding;
 pub use limits::Limits;
-pub use open::{OpenError, Overrides, Problem, open, open_bytes};
+pub use open::{
+    OpenError, Overrides, Problem, open, open_bytes, open_bytes_checking, open_checking,
+};
 pub use tool::parse as parse_tool;
 
 /// The survey tool a file comes from, as detected (or as given with `--tool`).
@@ -146,6 +148,22 @@ pub struct Unreadable {
     pub reason: String,
     /// Whether the rest of the file can still be read.
     pub fatal: bool,
+    /// Set only for a file opened with [`Utf8Check::AsRead`]: the file is not UTF-8 after
+    /// all, from this byte offset on, and must be read again ([`Utf8Check::Whole`]).
+    pub not_utf8: Option<u64>,
+}
+
+/// When a text file without a BOM is found to be UTF-8 (else it is windows-1252).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Utf8Check {
+    /// Before it is read: all of it is checked first, so what is read is final.
+    #[default]
+    Whole,
+    /// As it is read: if its start is UTF-8 it is read as UTF-8, each block checked as
+    /// it is parsed, and a block that is not ends the reading with an [`Unreadable`] that
+    /// says so ([`Unreadable::not_utf8`]). For a reader that can drop what it read and
+    /// read the file again: it saves a pass over the whole file before the first record.
+    AsRead,
 }
 
 /// A file opened for reading: what was detected, its heading rows, and its records.

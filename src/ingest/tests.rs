@@ -796,6 +796,42 @@ fn blocks_read_in_parallel_give_what_one_record_at_a_time_gives() {
     );
 }
 
+/// A file is read as UTF-8 when its start is, each block checked as it is parsed; a
+/// byte further on that is not UTF-8 has the file read again, as windows-1252, so the
+/// outcome is that of checking the whole file before reading it, wherever the byte is.
+#[test]
+fn a_file_found_not_utf8_after_its_start_reads_as_if_checked_first() {
+    let survey = frontier_survey();
+    let panel = crate::synth::Synth::new(&survey, 9000, 7)
+        .unwrap()
+        .to_vec()
+        .unwrap();
+    assert!(panel.len() > 4 * source::BLOCK_BYTES, "{}", panel.len());
+    // In the first 64 KiB (decided at once), past them in the first block, in a later
+    // block: an `a` of a free-text answer becomes windows-1252's `é`.
+    for from in [1000, 100_000, 3 * source::BLOCK_BYTES] {
+        let at = from + memchr::memmem::find(&panel[from..], b"harm").unwrap() + 1;
+        let mut bytes = panel.clone();
+        bytes[at] = 0xE9;
+        let files = [("late.csv".to_string(), bytes.clone())];
+        let as_read = ingest_bytes(&survey, &files).unwrap();
+
+        let opened = source::open_bytes("late.csv", bytes, &Overrides::default()).unwrap();
+        assert_eq!(opened.detected.encoding, Some("windows-1252"));
+        let context = Context::new(&survey);
+        let file = read::keeping_parts(|sink| read::read_source(&context, opened, sink)).unwrap();
+        let checked_first = merge(&survey, &["late.csv".to_string()], vec![file]).unwrap();
+
+        assert_eq!(as_read.totals(), counts(9000, 9000, 0), "byte {at}");
+        assert_same_reading(&as_read, &checked_first);
+        let csv = as_read.responses.to_canonical_csv(&survey).unwrap();
+        assert!(
+            String::from_utf8(csv).unwrap().contains("h\u{e9}rm"),
+            "byte {at}"
+        );
+    }
+}
+
 #[test]
 fn cells_read_the_quick_way_give_what_the_careful_way_gives() {
     // A choice cell that is exactly a code is found in one step; padded with spaces, the

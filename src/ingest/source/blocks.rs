@@ -31,6 +31,10 @@ pub struct Block {
     delimiter: u8,
     /// Whether the file ends inside a quoted cell in this block (only ever the last block).
     open_at_end: bool,
+    /// Where the block starts in the file, when the file is read as UTF-8 before it was
+    /// all checked ([`super::Utf8Check::AsRead`]): bytes that are not UTF-8 then end the
+    /// reading, instead of becoming U+FFFD.
+    unchecked_at: Option<u64>,
 }
 
 /// Where quoting stands at a byte of the file.
@@ -145,6 +149,10 @@ pub struct Splitter<R> {
     block_bytes: usize,
     /// The longest a record may be before reading stops (`--max-row-bytes`).
     max_record_bytes: usize,
+    /// Whether the text is read as UTF-8 before it was all checked.
+    unchecked: bool,
+    /// Where `carry` starts in the text.
+    offset: u64,
     done: bool,
 }
 
@@ -159,8 +167,17 @@ impl<R: Read> Splitter<R> {
             line,
             block_bytes: BLOCK_BYTES,
             max_record_bytes: usize::MAX,
+            unchecked: false,
+            offset: 0,
             done: false,
         }
+    }
+
+    /// Marks the blocks as read before the text was all checked for UTF-8 (when
+    /// `unchecked`): the text must then start at the file's start, for offsets in messages.
+    pub fn checking_utf8(mut self, unchecked: bool) -> Splitter<R> {
+        self.unchecked = unchecked;
+        self
     }
 
     /// Stops reading, with an error at the record's line, at a record longer than `max`
@@ -223,9 +240,11 @@ impl<R: Read> Splitter<R> {
             delimiter: self.delimiter,
             // Only the file's end can leave a quote open: a cut is always outside quotes.
             open_at_end: at_end && scan.state == Quoting::Quoted,
+            unchecked_at: self.unchecked.then_some(self.offset),
             bytes,
         };
         self.line += line_ends;
+        self.offset += end as u64;
         if at_end {
             self.done = true;
         }
@@ -248,6 +267,7 @@ impl<R: Read> Iterator for Splitter<R> {
                     line: self.line,
                     reason: format!("cannot read past this point: {e}"),
                     fatal: true,
+                    not_utf8: None,
                 }))
             }
         }
@@ -314,6 +334,7 @@ impl Block {
             line_ends: line_ends(text),
             delimiter,
             open_at_end: false,
+            unchecked_at: None,
         }
     }
 
@@ -324,30 +345,49 @@ impl Block {
         self.open_at_end = next.open_at_end;
     }
 
-    /// What is left after `position`.
-    pub fn rest(&self, position: Position) -> Block {
-        let text = self.text();
-        let text = text.get(position.offset..).unwrap_or_default();
-        Block {
-            bytes: text.as_bytes().to_vec(),
-            line_ends: line_ends(text),
+    /// What is left after `position` (or why the block cannot be read: see
+    /// [`Block::text`]).
+    pub fn rest(&self, position: Position) -> Result<Block, Unreadable> {
+        let text = self.text()?;
+        let rest = text.get(position.offset..).unwrap_or_default();
+        let skipped = text.len().min(position.offset) as u64;
+        Ok(Block {
+            bytes: rest.as_bytes().to_vec(),
+            line_ends: line_ends(rest),
             first_line: position.line,
             delimiter: self.delimiter,
             open_at_end: self.open_at_end,
-        }
+            // Checked text is the file's bytes as they are.
+            unchecked_at: self.unchecked_at.map(|at| at + skipped),
+        })
     }
 
     /// The block as text: its bytes, checked (at SIMD speed) to be UTF-8.
     ///
-    /// A file without a BOM was read as UTF-8 only if all of it is; after a UTF-8 BOM,
-    /// which decides the encoding without a look at the rest of the file, bytes that are
-    /// not UTF-8 become U+FFFD, as a decoder would make them. A replacement is never a
-    /// line end, a delimiter or a quote, so the cut and the lines stand.
-    fn text(&self) -> Cow<'_, str> {
-        match simdutf8::basic::from_utf8(&self.bytes) {
-            Ok(text) => Cow::Borrowed(text),
-            Err(_) => String::from_utf8_lossy(&self.bytes),
+    /// A file without a BOM is read as UTF-8 only if all of it is: checked before it is
+    /// read, or as it is read ([`super::Utf8Check::AsRead`]), and then bytes that are not
+    /// UTF-8 are an error that says where they are. After a UTF-8 BOM, which decides the
+    /// encoding without a look at the rest of the file, bytes that are not UTF-8 become
+    /// U+FFFD, as a decoder would make them; a replacement is never a line end, a
+    /// delimiter or a quote, so the cut and the lines stand.
+    fn text(&self) -> Result<Cow<'_, str>, Unreadable> {
+        if let Ok(text) = simdutf8::basic::from_utf8(&self.bytes) {
+            return Ok(Cow::Borrowed(text));
         }
+        let Some(start) = self.unchecked_at else {
+            return Ok(String::from_utf8_lossy(&self.bytes));
+        };
+        let valid = std::str::from_utf8(&self.bytes)
+            .err()
+            .map_or(self.bytes.len(), |e| e.valid_up_to());
+        let line = self.first_line + line_ends_in(&self.bytes[..valid]);
+        let offset = start + valid as u64;
+        Err(Unreadable {
+            line,
+            reason: format!("byte {offset} is not UTF-8, although the file was begun as UTF-8"),
+            fatal: true,
+            not_utf8: Some(offset),
+        })
     }
 
     /// The most records the block can hold (a record takes at least a line), for making
@@ -370,8 +410,36 @@ impl Block {
         width: usize,
         mut each: impl FnMut(Result<RecordRef<'_>, Unreadable>, Position) -> bool,
     ) {
-        let text = self.text();
-        let text = text.as_ref();
+        match self.text() {
+            Ok(text) => self.records_of(&text, width, each),
+            Err(unreadable) => {
+                let line = self.first_line;
+                each(Err(unreadable), Position { offset: 0, line });
+            }
+        }
+    }
+
+    /// [`Block::for_each_record`], with bytes that are not UTF-8 read as U+FFFD even in a
+    /// block where they end the reading: for a look at the first rows of a file (its
+    /// headings), whose reading stops at the same bytes when it gets to them.
+    pub fn for_each_leading_record(
+        &self,
+        width: usize,
+        each: impl FnMut(Result<RecordRef<'_>, Unreadable>, Position) -> bool,
+    ) {
+        let text = self
+            .text()
+            .unwrap_or_else(|_| String::from_utf8_lossy(&self.bytes));
+        self.records_of(&text, width, each);
+    }
+
+    /// [`Block::for_each_record`] of `text`, the block's text.
+    fn records_of(
+        &self,
+        text: &str,
+        width: usize,
+        mut each: impl FnMut(Result<RecordRef<'_>, Unreadable>, Position) -> bool,
+    ) {
         let bytes = text.as_bytes();
         // Made only for a block that needs it: most have no cell to unescape.
         let mut quoted: Option<Quoted> = None;
@@ -411,6 +479,7 @@ impl Block {
                             line,
                             reason: format!("cannot read past this point: {reason}"),
                             fatal: true,
+                            not_utf8: None,
                         };
                         each(
                             Err(unreadable),
@@ -462,7 +531,11 @@ impl Block {
 }
 
 fn line_ends(text: &str) -> u64 {
-    memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64
+    line_ends_in(text.as_bytes())
+}
+
+fn line_ends_in(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 /// Where the bytes that give a text its structure are (the delimiter, `"`, and line
@@ -708,6 +781,7 @@ fn problem(
                 "a quote (\") opens the last cell on line {line} and is never closed: lines {line}–{last_line}, to the end of the file, were read as that one cell"
             ),
             fatal: false,
+            not_utf8: None,
         });
     }
     if inner == 0 || width == 0 || fields == width {
@@ -719,6 +793,7 @@ fn problem(
             "lines {line}–{last_line} were read as one record of {fields} fields (the header has {width}): a quote (\") opens a cell there that is not closed where the cell ends"
         ),
         fatal: false,
+        not_utf8: None,
     })
 }
 

@@ -209,6 +209,15 @@ fn lines_before(input: &impl ReadAt, from: u64, n: u64) -> io::Result<u64> {
     Ok(lines)
 }
 
+/// Whether `prefix`, the start of a file (`whole`: all of it), is UTF-8; a character cut
+/// at its end, where the prefix stops and the file does not, counts as UTF-8.
+pub fn starts_utf8(prefix: &[u8], whole: bool) -> bool {
+    match std::str::from_utf8(prefix) {
+        Ok(_) => true,
+        Err(e) => !whole && e.error_len().is_none(),
+    }
+}
+
 /// The decision for a file without a BOM or NUL pattern, once it has been scanned.
 pub fn from_scan(scan: Result<(), NotUtf8>) -> Decided {
     match scan {

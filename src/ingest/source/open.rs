@@ -9,7 +9,7 @@ use std::path::Path;
 
 use encoding_rs::Encoding;
 
-use super::{Source, Tool, sheet, text};
+use super::{Source, Tool, Utf8Check, sheet, text};
 
 /// What the user said about a file, overriding detection (`--tool`, `--delimiter`,
 /// `--encoding`, `--sheet`).
@@ -91,6 +91,15 @@ impl From<OpenError> for crate::error::Error {
 
 /// Opens a response file for reading.
 pub fn open(path: &Path, overrides: &Overrides) -> Result<Source, OpenError> {
+    open_checking(path, overrides, Utf8Check::Whole)
+}
+
+/// [`open`], with UTF-8 checked as `check` says.
+pub fn open_checking(
+    path: &Path,
+    overrides: &Overrides,
+    check: Utf8Check,
+) -> Result<Source, OpenError> {
     let name = path.display().to_string();
     let io = |e| OpenError::new(&name, Problem::Io(e));
     let mut file = File::open(path).map_err(io)?;
@@ -103,17 +112,27 @@ pub fn open(path: &Path, overrides: &Overrides) -> Result<Source, OpenError> {
         return sheet::open(&name, bytes, overrides);
     }
     file.seek(SeekFrom::Start(0)).map_err(io)?;
-    let mut source = text::open(name, file, overrides)?;
+    let mut source = text::open(name, file, overrides, check)?;
     note_spreadsheet_name(path, &mut source);
     Ok(source)
 }
 
 /// Opens a file's contents already in memory; `name` stands for its path.
 pub fn open_bytes(name: &str, bytes: Vec<u8>, overrides: &Overrides) -> Result<Source, OpenError> {
+    open_bytes_checking(name, bytes, overrides, Utf8Check::Whole)
+}
+
+/// [`open_bytes`], with UTF-8 checked as `check` says.
+pub fn open_bytes_checking(
+    name: &str,
+    bytes: Vec<u8>,
+    overrides: &Overrides,
+    check: Utf8Check,
+) -> Result<Source, OpenError> {
     if is_spreadsheet(&bytes) {
         return sheet::open(name, bytes, overrides);
     }
-    let mut source = text::open(name.to_string(), Cursor::new(bytes), overrides)?;
+    let mut source = text::open(name.to_string(), Cursor::new(bytes), overrides, check)?;
     note_spreadsheet_name(Path::new(name), &mut source);
     Ok(source)
 }

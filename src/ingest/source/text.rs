@@ -10,7 +10,7 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 use super::blocks::{Block, Position, Splitter};
 use super::encoding::{self, CHECK_BYTES, Decided, ReadAt};
 use super::open::{OpenError, Overrides, Problem};
-use super::{Body, Detected, Record, Source, Unreadable, delimiter, tool};
+use super::{Body, Detected, Record, Source, Unreadable, Utf8Check, delimiter, tool};
 
 /// How much of the start of a file the sniffing looks at.
 pub const PREFIX_BYTES: usize = 64 * 1024;
@@ -20,11 +20,25 @@ pub fn open<R: Read + Seek + ReadAt + Send + 'static>(
     file: String,
     mut reader: R,
     overrides: &Overrides,
+    check: Utf8Check,
 ) -> Result<Source, OpenError> {
     let io = |e: std::io::Error| OpenError::new(&file, Problem::Io(e));
     let prefix = read_prefix(&mut reader).map_err(io)?;
     let whole = prefix.len() < PREFIX_BYTES;
-    let decided = decide_encoding(&file, &prefix, &reader, overrides)?;
+    // UTF-8 is assumed, and checked as it is read, only where the file's start is UTF-8:
+    // a file that is not shows it there nearly always, and is then decided at once.
+    let as_read = check == Utf8Check::AsRead
+        && overrides.encoding.is_none()
+        && encoding::from_prefix(&prefix).is_none()
+        && encoding::starts_utf8(&prefix, whole);
+    let decided = match as_read {
+        true => Decided {
+            encoding: UTF_8,
+            bom_len: 0,
+            note: None,
+        },
+        false => decide_encoding(&file, &prefix, &reader, overrides)?,
+    };
     let mut notes: Vec<String> = decided.note.iter().cloned().collect();
 
     let text = decode(decided.encoding, &prefix[decided.bom_len..], whole);
@@ -63,7 +77,8 @@ pub fn open<R: Read + Seek + ReadAt + Send + 'static>(
         )
     };
     let mut blocks = Splitter::new(utf8, delimiter as u8, lone_cr, 1)
-        .with_max_record_bytes(overrides.limits.max_row_bytes);
+        .with_max_record_bytes(overrides.limits.max_row_bytes)
+        .checking_utf8(as_read);
 
     // The first rows carry the tool's signature; those that are not headings are left in
     // the body, so nothing is read twice.
@@ -71,7 +86,7 @@ pub fn open<R: Read + Seek + ReadAt + Send + 'static>(
     let mut failed: Option<Unreadable> = None;
     let enough = |block: &Block| {
         let mut count = 0;
-        block.for_each_record(0, |_, _| {
+        block.for_each_leading_record(0, |_, _| {
             count += 1;
             count < tool::SIGNATURE_ROWS
         });
@@ -95,7 +110,7 @@ pub fn open<R: Read + Seek + ReadAt + Send + 'static>(
     }
     let mut leading: Vec<(Result<Record, Unreadable>, Position)> = Vec::new();
     if let Some(first) = &first {
-        first.for_each_record(0, |item, position| {
+        first.for_each_leading_record(0, |item, position| {
             leading.push((item.map(|r| r.to_record()), position));
             leading.len() < tool::SIGNATURE_ROWS
         });
@@ -123,15 +138,13 @@ pub fn open<R: Read + Seek + ReadAt + Send + 'static>(
     let width = header.first().map_or(0, |h: &Record| h.cells.len());
     super::sheet::check_columns(width, &overrides.limits)
         .map_err(|reason| OpenError::new(&file, Problem::TooLarge(reason)))?;
+    // A first block that is not UTF-8 after all (`Utf8Check::AsRead`) gives, instead of
+    // the rest of its records, why it cannot be read.
     let rest = first.map(|first| match after_header {
         Some(position) => first.rest(position),
-        None => first,
+        None => Ok(first),
     });
-    let body = rest
-        .map(Ok)
-        .into_iter()
-        .chain(failed.map(Err))
-        .chain(blocks);
+    let body = rest.into_iter().chain(failed.map(Err)).chain(blocks);
 
     Ok(Source {
         file,
@@ -220,12 +233,14 @@ mod tests {
     use std::io::Cursor;
 
     use super::*;
+    use crate::ingest::source::BLOCK_BYTES;
 
     fn read(bytes: &[u8]) -> (Source, Vec<Result<Record, Unreadable>>) {
         let mut source = open(
             "t.csv".into(),
             Cursor::new(bytes.to_vec()),
             &Overrides::default(),
+            Utf8Check::Whole,
         )
         .unwrap();
         let body = std::mem::replace(
@@ -252,6 +267,50 @@ mod tests {
         assert_eq!(source.detected.encoding, Some("UTF-8"));
         let cells: Vec<Vec<String>> = records.into_iter().map(|r| r.unwrap().cells).collect();
         assert_eq!(cells, [["1", "caf\u{FFFD}"], ["2", "ok"]]);
+    }
+
+    #[test]
+    fn utf8_checked_as_read_ends_the_reading_where_a_byte_is_not() {
+        let row = b"1,caf\xc3\xa9\n";
+        // Past the 64 KiB looked at first, in the first block and in a later one.
+        for size in [PREFIX_BYTES + 10, BLOCK_BYTES + 10] {
+            let mut text = b"a,b\n".to_vec();
+            while text.len() < size {
+                text.extend_from_slice(row);
+            }
+            let rows = (text.len() - 4) / row.len();
+            text.extend_from_slice(b"2,caf\xe9\n3,ok\n");
+            let bad = (text.len() - 7) as u64;
+            let checked = |check| {
+                let overrides = Overrides::default();
+                let mut source =
+                    open("t.csv".into(), Cursor::new(text.clone()), &overrides, check).unwrap();
+                assert_eq!(source.header[0].cells, ["a", "b"]);
+                let encoding = source.detected.encoding;
+                (encoding, source.take_records().collect::<Vec<_>>())
+            };
+            let (encoding, records) = checked(Utf8Check::AsRead);
+            assert_eq!(encoding, Some("UTF-8"));
+            // The records of the blocks before the one with the byte, then why it stops.
+            let (stop, before) = records.split_last().unwrap();
+            let stop = stop.as_ref().unwrap_err();
+            assert_eq!(stop.not_utf8, Some(bad), "{size}");
+            assert_eq!(stop.line, rows as u64 + 2, "{size}");
+            assert!(stop.fatal);
+            assert!(before.len() < rows);
+            assert!(
+                before
+                    .iter()
+                    .all(|r| r.as_ref().unwrap().cells[1] == "caf\u{e9}")
+            );
+
+            // Checked first, the file is windows-1252 throughout.
+            let (encoding, records) = checked(Utf8Check::Whole);
+            assert_eq!(encoding, Some("windows-1252"));
+            assert_eq!(records.len(), rows + 2);
+            assert_eq!(records[0].as_ref().unwrap().cells[1], "caf\u{c3}\u{a9}");
+            assert_eq!(records[rows].as_ref().unwrap().cells[1], "caf\u{e9}");
+        }
     }
 
     #[test]
@@ -330,6 +389,7 @@ mod tests {
             "t.csv".into(),
             Cursor::new(b"a,b\n1,caf\xe9\n".to_vec()),
             &overrides,
+            Utf8Check::Whole,
         )
         .unwrap_err();
         assert_eq!(
