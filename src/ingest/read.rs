@@ -242,6 +242,7 @@ pub fn read_file(context: &Context<'_>, path: &Path, overrides: &Overrides) -> R
     if !first.not_utf8 {
         return Ok(first);
     }
+    drop(first); // before the second reading, not after it
     keeping_parts(|sink| stream_file(context, path, overrides, sink))
 }
 
@@ -300,6 +301,7 @@ pub fn read_bytes(
     if !first.not_utf8 {
         return Ok(first);
     }
+    drop(first);
     keeping_parts(|sink| {
         let opened = source::open_bytes(file, bytes.to_vec(), overrides);
         read_opened(context, file, opened, sink)
