@@ -231,19 +231,29 @@ pub type Sink<'s> = dyn FnMut(Vec<Part>) -> Result<()> + 's;
 /// Reads a response file (any encoding, delimiter or spreadsheet, through
 /// [`source::open`]).
 pub fn read_file(context: &Context<'_>, path: &Path, overrides: &Overrides) -> Result<FileRows> {
-    // What is kept can be dropped: a file without a BOM is read as UTF-8 if its start is,
-    // checked block by block as it is parsed, rather than in a pass over all of it first
-    // (on a large file, a twentieth of the time). One that turns out not to be is read
-    // again, decided as a whole, so the outcome is the same either way.
-    let first = keeping_parts(|sink| {
-        let opened = source::open_checking(path, overrides, Utf8Check::AsRead);
-        read_opened(context, &path.display().to_string(), opened, sink)
-    })?;
+    let file = path.display().to_string();
+    read_again_if_not_utf8(|check| {
+        keeping_parts(|sink| {
+            let opened = source::open_checking(path, overrides, check);
+            read_opened(context, &file, opened, sink)
+        })
+    })
+}
+
+/// What `read` gives with UTF-8 checked as the file is read ([`Utf8Check::AsRead`]), or,
+/// for a file that turns out not to be UTF-8, checked first ([`Utf8Check::Whole`]).
+///
+/// For a reader that keeps what it reads, so that it can drop it: a file without a BOM
+/// is then read as UTF-8 if its start is, checked block by block as it is parsed, rather
+/// than after a pass over all of it (on a large file, a twentieth of the time); the
+/// outcome is the same either way.
+fn read_again_if_not_utf8(read: impl Fn(Utf8Check) -> Result<FileRows>) -> Result<FileRows> {
+    let first = read(Utf8Check::AsRead)?;
     if !first.not_utf8 {
         return Ok(first);
     }
     drop(first); // before the second reading, not after it
-    keeping_parts(|sink| stream_file(context, path, overrides, sink))
+    read(Utf8Check::Whole)
 }
 
 /// What a streaming `read` gives, with the parts it handed on kept in it.
@@ -259,7 +269,8 @@ pub fn keeping_parts(read: impl FnOnce(&mut Sink<'_>) -> Result<FileRows>) -> Re
 
 /// [`read_file`], handing the accepted rows to `sink` as they are read instead of keeping
 /// them: a large canonical file is read a batch of blocks at a time, so memory holds one
-/// batch. The result has the file's counts and problems, and no parts.
+/// batch. The result has the file's counts and problems, and no parts. UTF-8 is checked
+/// before the file is read ([`Utf8Check::Whole`]): rows handed on cannot be taken back.
 pub fn stream_file(
     context: &Context<'_>,
     path: &Path,
@@ -292,19 +303,11 @@ pub fn read_bytes(
     bytes: &[u8],
     overrides: &Overrides,
 ) -> Result<FileRows> {
-    // As `read_file` does: UTF-8 checked as read, and read again if it is not.
-    let first = keeping_parts(|sink| {
-        let opened =
-            source::open_bytes_checking(file, bytes.to_vec(), overrides, Utf8Check::AsRead);
-        read_opened(context, file, opened, sink)
-    })?;
-    if !first.not_utf8 {
-        return Ok(first);
-    }
-    drop(first);
-    keeping_parts(|sink| {
-        let opened = source::open_bytes(file, bytes.to_vec(), overrides);
-        read_opened(context, file, opened, sink)
+    read_again_if_not_utf8(|check| {
+        keeping_parts(|sink| {
+            let opened = source::open_bytes_checking(file, bytes.to_vec(), overrides, check);
+            read_opened(context, file, opened, sink)
+        })
     })
 }
 

@@ -741,10 +741,7 @@ mod every_kind {
 #[test]
 fn blocks_read_in_parallel_give_what_one_record_at_a_time_gives() {
     let survey = frontier_survey();
-    let mut csv = crate::synth::Synth::new(&survey, 9000, 5)
-        .unwrap()
-        .to_vec()
-        .unwrap();
+    let mut csv = synthetic_panel(&survey, 9000, 5);
     assert!(
         csv.len() > 2 * source::BLOCK_BYTES,
         "several blocks: {}",
@@ -784,9 +781,7 @@ fn blocks_read_in_parallel_give_what_one_record_at_a_time_gives() {
         opened.header.clone(),
         records,
     );
-    let context = Context::new(&survey);
-    let file = read::keeping_parts(|sink| read::read_source(&context, in_memory, sink)).unwrap();
-    let sequential = merge(&survey, &["big.csv".to_string()], vec![file]).unwrap();
+    let sequential = read_opened(&survey, in_memory);
     assert_same_reading(&sequential, &two);
     // Read in blocks or at once, the files written are the same bytes.
     assert!(sequential.responses.to_parquet().unwrap() == two.responses.to_parquet().unwrap());
@@ -802,10 +797,7 @@ fn blocks_read_in_parallel_give_what_one_record_at_a_time_gives() {
 #[test]
 fn a_file_found_not_utf8_after_its_start_reads_as_if_checked_first() {
     let survey = frontier_survey();
-    let panel = crate::synth::Synth::new(&survey, 9000, 7)
-        .unwrap()
-        .to_vec()
-        .unwrap();
+    let panel = synthetic_panel(&survey, 9000, 7);
     assert!(panel.len() > 4 * source::BLOCK_BYTES, "{}", panel.len());
     // In the first 64 KiB (decided at once), past them in the first block, in a later
     // block: an `a` of a free-text answer becomes windows-1252's `é`.
@@ -818,9 +810,7 @@ fn a_file_found_not_utf8_after_its_start_reads_as_if_checked_first() {
 
         let opened = source::open_bytes("late.csv", bytes, &Overrides::default()).unwrap();
         assert_eq!(opened.detected.encoding, Some("windows-1252"));
-        let context = Context::new(&survey);
-        let file = read::keeping_parts(|sink| read::read_source(&context, opened, sink)).unwrap();
-        let checked_first = merge(&survey, &["late.csv".to_string()], vec![file]).unwrap();
+        let checked_first = read_opened(&survey, opened);
 
         assert_eq!(as_read.totals(), counts(9000, 9000, 0), "byte {at}");
         assert_same_reading(&as_read, &checked_first);
@@ -838,10 +828,7 @@ fn cells_read_the_quick_way_give_what_the_careful_way_gives() {
     // same cell goes the careful way (trimmed, then parsed by its question's kind). Every
     // cell of a synthetic panel padded must give the same table and problems.
     let survey = frontier_survey();
-    let plain = crate::synth::Synth::new(&survey, 400, 11)
-        .unwrap()
-        .to_vec()
-        .unwrap();
+    let plain = synthetic_panel(&survey, 400, 11);
     let mut reader = csv::Reader::from_reader(plain.as_slice());
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(reader.headers().unwrap()).unwrap();
@@ -857,6 +844,22 @@ fn cells_read_the_quick_way_give_what_the_careful_way_gives() {
     assert_eq!(quick.totals(), counts(400, 400, 0));
     assert_eq!(careful.totals(), quick.totals());
     assert_same_reading(&quick, &careful);
+}
+
+/// A synthetic panel of `rows` rows for `survey`, as a canonical file.
+fn synthetic_panel(survey: &crate::survey::Survey, rows: u64, seed: u64) -> Vec<u8> {
+    crate::synth::Synth::new(survey, rows, seed)
+        .unwrap()
+        .to_vec()
+        .unwrap()
+}
+
+/// What ingesting `source`, opened already, gives.
+fn read_opened(survey: &crate::survey::Survey, source: source::Source) -> Ingested {
+    let name = source.file.clone();
+    let context = Context::new(survey);
+    let file = read::keeping_parts(|sink| read::read_source(&context, source, sink)).unwrap();
+    merge(survey, &[name], vec![file]).unwrap()
 }
 
 /// The shipped survey the synthetic panels are made for.
