@@ -494,7 +494,7 @@ fn forgive_mapped(mapped: &mut Mapped) {
 /// Counts an unreadable record; returns whether reading can go on after it.
 fn note_unreadable(out: &mut FileRows, file: &str, unreadable: Unreadable) -> bool {
     if unreadable.not_utf8.is_some() {
-        // Not a problem of the file: it is read again (see `read_file`).
+        // Not a problem of the file: it is read again (`read_again_if_not_utf8`).
         out.not_utf8 = true;
         return false;
     }

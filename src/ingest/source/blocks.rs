@@ -79,30 +79,24 @@ impl Scan {
 
     /// Scans `buffer` on from where the last call stopped.
     fn advance(&mut self, buffer: &[u8], delimiter: u8) {
-        let count = |bytes: &[u8]| memchr::memchr_iter(b'\n', bytes).count() as u64;
         let mut i = self.scanned;
         while i < buffer.len() {
             match self.state {
                 Quoting::Quoted => match memchr::memchr(b'"', &buffer[i..]) {
                     Some(j) => {
-                        self.lines += count(&buffer[i..i + j]);
+                        self.lines += line_ends(&buffer[i..i + j]);
                         i += j + 1;
                         self.state = Quoting::QuoteInQuoted;
                     }
                     None => {
-                        self.lines += count(&buffer[i..]);
+                        self.lines += line_ends(&buffer[i..]);
                         i = buffer.len();
                     }
                 },
-                Quoting::QuoteInQuoted => {
-                    if buffer[i] == b'"' {
-                        i += 1;
-                        self.state = Quoting::Quoted;
-                    } else {
-                        self.state = Quoting::Unquoted;
-                    }
-                }
-                Quoting::CellStart => {
+                // A quote here is a quote inside a quoted cell (`""`), or one that opens a
+                // quoted cell at the start of a cell: either way the cell is quoted from
+                // there; any other byte is text of a cell that is not (or no longer) quoted.
+                Quoting::QuoteInQuoted | Quoting::CellStart => {
                     if buffer[i] == b'"' {
                         i += 1;
                         self.state = Quoting::Quoted;
@@ -149,10 +143,9 @@ pub struct Splitter<R> {
     block_bytes: usize,
     /// The longest a record may be before reading stops (`--max-row-bytes`).
     max_record_bytes: usize,
-    /// Whether the text is read as UTF-8 before it was all checked.
-    unchecked: bool,
-    /// Where `carry` starts in the text.
-    offset: u64,
+    /// Where `carry` starts in the file, when the file is read as UTF-8 before it was
+    /// all checked (see [`Block`]).
+    unchecked_at: Option<u64>,
     done: bool,
 }
 
@@ -167,16 +160,15 @@ impl<R: Read> Splitter<R> {
             line,
             block_bytes: BLOCK_BYTES,
             max_record_bytes: usize::MAX,
-            unchecked: false,
-            offset: 0,
+            unchecked_at: None,
             done: false,
         }
     }
 
     /// Marks the blocks as read before the text was all checked for UTF-8 (when
     /// `unchecked`): the text must then start at the file's start, for offsets in messages.
-    pub fn checking_utf8(mut self, unchecked: bool) -> Splitter<R> {
-        self.unchecked = unchecked;
+    pub fn unchecked_utf8(mut self, unchecked: bool) -> Splitter<R> {
+        self.unchecked_at = unchecked.then_some(0);
         self
     }
 
@@ -240,11 +232,13 @@ impl<R: Read> Splitter<R> {
             delimiter: self.delimiter,
             // Only the file's end can leave a quote open: a cut is always outside quotes.
             open_at_end: at_end && scan.state == Quoting::Quoted,
-            unchecked_at: self.unchecked.then_some(self.offset),
+            unchecked_at: self.unchecked_at,
             bytes,
         };
         self.line += line_ends;
-        self.offset += end as u64;
+        if let Some(at) = &mut self.unchecked_at {
+            *at += end as u64;
+        }
         if at_end {
             self.done = true;
         }
@@ -331,7 +325,7 @@ impl Block {
         Block {
             bytes: text.as_bytes().to_vec(),
             first_line,
-            line_ends: line_ends(text),
+            line_ends: line_ends(text.as_bytes()),
             delimiter,
             open_at_end: false,
             unchecked_at: None,
@@ -353,7 +347,7 @@ impl Block {
         let skipped = text.len().min(position.offset) as u64;
         Ok(Block {
             bytes: rest.as_bytes().to_vec(),
-            line_ends: line_ends(rest),
+            line_ends: line_ends(rest.as_bytes()),
             first_line: position.line,
             delimiter: self.delimiter,
             open_at_end: self.open_at_end,
@@ -380,7 +374,7 @@ impl Block {
         let valid = std::str::from_utf8(&self.bytes)
             .err()
             .map_or(self.bytes.len(), |e| e.valid_up_to());
-        let line = self.first_line + line_ends_in(&self.bytes[..valid]);
+        let line = self.first_line + line_ends(&self.bytes[..valid]);
         let offset = start + valid as u64;
         Err(Unreadable {
             line,
@@ -530,11 +524,7 @@ impl Block {
     }
 }
 
-fn line_ends(text: &str) -> u64 {
-    line_ends_in(text.as_bytes())
-}
-
-fn line_ends_in(bytes: &[u8]) -> u64 {
+fn line_ends(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 

@@ -25,20 +25,7 @@ pub fn open<R: Read + Seek + ReadAt + Send + 'static>(
     let io = |e: std::io::Error| OpenError::new(&file, Problem::Io(e));
     let prefix = read_prefix(&mut reader).map_err(io)?;
     let whole = prefix.len() < PREFIX_BYTES;
-    // UTF-8 is assumed, and checked as it is read, only where the file's start is UTF-8:
-    // a file that is not shows it there nearly always, and is then decided at once.
-    let as_read = check == Utf8Check::AsRead
-        && overrides.encoding.is_none()
-        && encoding::from_prefix(&prefix).is_none()
-        && encoding::starts_utf8(&prefix, whole);
-    let decided = match as_read {
-        true => Decided {
-            encoding: UTF_8,
-            bom_len: 0,
-            note: None,
-        },
-        false => decide_encoding(&file, &prefix, &reader, overrides)?,
-    };
+    let (decided, as_read) = decide_encoding(&file, &prefix, whole, &reader, overrides, check)?;
     let mut notes: Vec<String> = decided.note.iter().cloned().collect();
 
     let text = decode(decided.encoding, &prefix[decided.bom_len..], whole);
@@ -78,7 +65,7 @@ pub fn open<R: Read + Seek + ReadAt + Send + 'static>(
     };
     let mut blocks = Splitter::new(utf8, delimiter as u8, lone_cr, 1)
         .with_max_record_bytes(overrides.limits.max_row_bytes)
-        .checking_utf8(as_read);
+        .unchecked_utf8(as_read);
 
     // The first rows carry the tool's signature; those that are not headings are left in
     // the body, so nothing is read twice.
@@ -177,13 +164,17 @@ fn read_prefix(reader: &mut impl Read) -> std::io::Result<Vec<u8>> {
 }
 
 /// The encoding: `--encoding`, else a BOM or NUL pattern in the prefix, else UTF-8 if the
-/// whole file is (checked a chunk at a time), else Windows-1252.
+/// whole file is (checked a chunk at a time), else Windows-1252; and whether UTF-8 is
+/// assumed and left to be checked as the file is read ([`Utf8Check::AsRead`], where the
+/// prefix, `whole` or not the whole file, is UTF-8).
 fn decide_encoding(
     file: &str,
     prefix: &[u8],
+    whole: bool,
     reader: &impl ReadAt,
     overrides: &Overrides,
-) -> Result<Decided, OpenError> {
+    check: Utf8Check,
+) -> Result<(Decided, bool), OpenError> {
     if let Some(forced) = overrides.encoding {
         let bom_len = encoding::bom_of(prefix, forced);
         // Forced UTF-8 is checked: replacement characters in place of an answer are exactly
@@ -201,18 +192,29 @@ fn decide_encoding(
                 ));
             }
         }
-        return Ok(Decided {
+        let decided = Decided {
             encoding: forced,
             bom_len,
             note: Some(format!("encoding {} given with --encoding", forced.name())),
-        });
+        };
+        return Ok((decided, false));
     }
     if let Some(decided) = encoding::from_prefix(prefix) {
-        return Ok(decided);
+        return Ok((decided, false));
+    }
+    // A file that is not UTF-8 nearly always shows it in its first 64 KiB, and is then
+    // decided at once.
+    if check == Utf8Check::AsRead && encoding::starts_utf8(prefix, whole) {
+        let decided = Decided {
+            encoding: UTF_8,
+            bom_len: 0,
+            note: None,
+        };
+        return Ok((decided, true));
     }
     let scan = encoding::check_utf8(reader, 0, CHECK_BYTES)
         .map_err(|e| OpenError::new(file, Problem::Io(e)))?;
-    Ok(encoding::from_scan(scan))
+    Ok((encoding::from_scan(scan), false))
 }
 
 /// The prefix as text, for sniffing; a character cut at its end is dropped unless it is
